@@ -1,0 +1,88 @@
+/* The command-line front end: parsed options, the command table, and the one
+ * place where errors become messages and exit codes. */
+#ifndef PTW_CLI_H
+#define PTW_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dump.h"
+#include "error.h"
+
+enum ptw_exit {
+	PTW_EXIT_OK = 0,
+	PTW_EXIT_DATA = 1,       /* unreadable, corrupt or unsupported input */
+	PTW_EXIT_USAGE = 2,
+	PTW_EXIT_FINDINGS = 3,   /* check found problems */
+	PTW_EXIT_UNANSWERED = 4, /* an address could not be answered */
+};
+
+/* Options a command accepts, as a bit set over this list. */
+enum ptw_opt {
+	PTW_OPT_JSON = 1u << 0,
+	PTW_OPT_VMLINUX = 1u << 1,
+	PTW_OPT_SYSTEM_MAP = 1u << 2,
+	PTW_OPT_SET = 1u << 3,
+	PTW_OPT_PGD = 1u << 4,
+	PTW_OPT_PID = 1u << 5,
+	PTW_OPT_PHYS = 1u << 6,
+	PTW_OPT_RAW = 1u << 7,
+	PTW_OPT_OUTPUT = 1u << 8,
+	PTW_OPT_HALF = 1u << 9,  /* --kernel / --user */
+	PTW_OPT_QUIET = 1u << 10,
+	PTW_OPT_BRIEF = 1u << 11,
+	PTW_OPT_FILL = 1u << 12,
+};
+
+/* Every command takes these. */
+#define PTW_OPTS_COMMON (PTW_OPT_JSON | PTW_OPT_VMLINUX | PTW_OPT_SYSTEM_MAP | PTW_OPT_SET | PTW_OPT_QUIET)
+
+struct ptw_cli;
+
+struct ptw_command {
+	const char *name;
+	int (*run)(struct ptw_cli *cli);
+	const char *synopsis;    /* after "ptwalk NAME " */
+	const char *summary;     /* one line */
+	const char *details;     /* further help text, or NULL */
+	unsigned options;        /* PTW_OPT_* accepted */
+	size_t min_args, max_args; /* positional arguments after DUMP */
+};
+
+struct ptw_cli {
+	const struct ptw_command *cmd;
+	const char *dump_path;
+	char **args;             /* positional arguments after DUMP */
+	size_t nargs;
+	bool json, quiet, brief, phys, raw, kernel_half, user_half;
+	const char *vmlinux, *system_map, *output;
+	const char **sets;
+	size_t nsets;
+	bool have_pgd;
+	uint64_t pgd;
+	bool have_pid;
+	uint64_t pid;
+	bool have_fill;
+	uint8_t fill;
+};
+
+/* One per command file; main.c lists them in its dispatch table. */
+extern const struct ptw_command ptw_cmd_info;
+
+/** Parse argv after the command name into cli. Prints usage errors itself; returns an exit code or -1 to go on. */
+int ptw_cli_parse(struct ptw_cli *cli, const struct ptw_command *cmd, int argc, char **argv);
+void ptw_cli_free(struct ptw_cli *cli);
+/** Print the help of one command to stdout. */
+void ptw_cli_print_help(const struct ptw_command *cmd);
+
+/** Print err as `ptwalk: FILE: offset 0x..: message`, free it, return the exit code for it. */
+int ptw_cli_fail(const struct ptw_cli *cli, struct ptw_error *err);
+/** A warning on stderr, unless --quiet. */
+void ptw_cli_warn(const struct ptw_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/** Open cli->dump_path with the --set overrides. */
+struct ptw_error *ptw_cli_open_dump(const struct ptw_cli *cli, struct ptw_dump **ret);
+/** A number in decimal or 0x hex; false when it isn't one. */
+bool ptw_parse_u64(const char *s, uint64_t *ret);
+
+#endif

@@ -1,0 +1,116 @@
+#include "dump.h"
+
+#include <elf.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *ptw_arch_name(enum ptw_arch arch)
+{
+	switch (arch) {
+	case PTW_ARCH_ARM64: return "arm64";
+	case PTW_ARCH_X86_64: return "x86_64";
+	default: return NULL;
+	}
+}
+
+/* VMCOREINFO keys that only one architecture's kernel writes
+ * (arch/arm64/kernel/vmcore_info.c, arch/x86/kernel/machine_kexec_64.c). */
+static enum ptw_arch arch_from_vmcoreinfo(const struct ptw_vmcoreinfo *vi)
+{
+	static const char *const arm64_keys[] = {
+		"NUMBER(kimage_voffset)", "NUMBER(TCR_EL1_T1SZ)", "NUMBER(KERNELPACMASK)",
+	};
+	static const char *const x86_64_keys[] = {
+		"SYMBOL(init_top_pgt)", "NUMBER(pgtable_l5_enabled)", "NUMBER(phys_base)",
+	};
+	for (size_t i = 0; i < sizeof(arm64_keys) / sizeof(arm64_keys[0]); i++)
+		if (ptw_vmcoreinfo_has(vi, arm64_keys[i]))
+			return PTW_ARCH_ARM64;
+	for (size_t i = 0; i < sizeof(x86_64_keys) / sizeof(x86_64_keys[0]); i++)
+		if (ptw_vmcoreinfo_has(vi, x86_64_keys[i]))
+			return PTW_ARCH_X86_64;
+	return PTW_ARCH_UNKNOWN;
+}
+
+static void detect_arch(struct ptw_dump *dump)
+{
+	switch (dump->src->elf_machine) {
+	case EM_AARCH64:
+		dump->arch = PTW_ARCH_ARM64;
+		dump->arch_source = "elf e_machine";
+		return;
+	case EM_X86_64:
+		dump->arch = PTW_ARCH_X86_64;
+		dump->arch_source = "elf e_machine";
+		return;
+	default:
+		break;
+	}
+	dump->arch = arch_from_vmcoreinfo(&dump->vmcoreinfo);
+	if (dump->arch != PTW_ARCH_UNKNOWN) {
+		dump->arch_source = "vmcoreinfo";
+		return;
+	}
+	/* Last resort: makedumpfile < 1.6.9 wrote utsname 4 bytes off on
+	 * 5.11+ kernels and QEMU writes "Unknown", so this is only a hint. */
+	if (strcmp(dump->src->utsname_machine, "aarch64") == 0)
+		dump->arch = PTW_ARCH_ARM64;
+	else if (strcmp(dump->src->utsname_machine, "x86_64") == 0)
+		dump->arch = PTW_ARCH_X86_64;
+	if (dump->arch != PTW_ARCH_UNKNOWN)
+		dump->arch_source = "kdump utsname";
+}
+
+struct ptw_error *ptw_dump_open(const char *path, const struct ptw_dump_options *opts,
+				struct ptw_dump **ret)
+{
+	struct ptw_error *err;
+	struct ptw_dump *dump = calloc(1, sizeof(*dump));
+	if (!dump)
+		return &ptw_enomem;
+	err = ptw_source_open(path, &dump->src);
+	if (err)
+		goto fail;
+	if (dump->src->vmcoreinfo) {
+		err = ptw_vmcoreinfo_parse(&dump->vmcoreinfo, dump->src->vmcoreinfo,
+					   dump->src->vmcoreinfo_len, dump->src->vmcoreinfo_offset);
+		if (err)
+			goto fail;
+	}
+	for (size_t i = 0; opts && i < opts->nsets; i++) {
+		err = ptw_vmcoreinfo_set(&dump->vmcoreinfo, opts->sets[i]);
+		if (err)
+			goto fail;
+	}
+	detect_arch(dump);
+	uint64_t page_size;
+	if (ptw_vmcoreinfo_has(&dump->vmcoreinfo, "PAGESIZE")) {
+		err = ptw_vmcoreinfo_u64(&dump->vmcoreinfo, "PAGESIZE", 10, &page_size);
+		if (err)
+			goto fail;
+		if (page_size < 4096 || page_size > (1u << 20) || (page_size & (page_size - 1))) {
+			err = ptw_error_create(PTW_E_BAD_DATA, "VMCOREINFO PAGESIZE=%llu is not a page size",
+					       (unsigned long long)page_size);
+			goto fail;
+		}
+		dump->page_size = page_size;
+	}
+	dump->xlat_error = ptw_xlat_detect(dump, &dump->xlat);
+	dump->have_xlat = dump->xlat_error == NULL;
+	*ret = dump;
+	return NULL;
+
+fail:
+	ptw_dump_close(dump);
+	return err;
+}
+
+void ptw_dump_close(struct ptw_dump *dump)
+{
+	if (!dump)
+		return;
+	ptw_error_destroy(dump->xlat_error);
+	ptw_vmcoreinfo_free(&dump->vmcoreinfo);
+	ptw_source_close(dump->src);
+	free(dump);
+}

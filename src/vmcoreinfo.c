@@ -1,0 +1,223 @@
+#include "vmcoreinfo.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* The kernel's text is a few KiB; this bounds a hostile note without
+ * refusing any real one. */
+#define VMCOREINFO_MAX_ENTRIES 65536
+
+static bool key_char_ok(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '(' || c == ')' || c == '.' ||
+	       c == '-' || c == '[' || c == ']';
+}
+
+static struct ptw_vmcoreinfo_entry *find_exact(const struct ptw_vmcoreinfo *vi, const char *key)
+{
+	for (size_t i = 0; i < vi->count; i++)
+		if (strcmp(vi->entries[i].key, key) == 0)
+			return &vi->entries[i];
+	return NULL;
+}
+
+static struct ptw_vmcoreinfo_entry *find_any_case(const struct ptw_vmcoreinfo *vi, const char *key)
+{
+	struct ptw_vmcoreinfo_entry *e = find_exact(vi, key);
+	if (e)
+		return e;
+	for (size_t i = 0; i < vi->count; i++)
+		if (strcasecmp(vi->entries[i].key, key) == 0)
+			return &vi->entries[i];
+	return NULL;
+}
+
+static struct ptw_error *put_entry(struct ptw_vmcoreinfo *vi, const char *key, size_t key_len,
+				   const char *value, size_t value_len, bool overridden)
+{
+	char *k = strndup(key, key_len);
+	char *v = strndup(value, value_len);
+	if (!k || !v) {
+		free(k);
+		free(v);
+		return &ptw_enomem;
+	}
+	/* A later line (or --set) replaces an earlier one: the last word wins. */
+	struct ptw_vmcoreinfo_entry *e = overridden ? find_any_case(vi, k) : find_exact(vi, k);
+	if (e) {
+		free(k);
+		free(e->value);
+		e->value = v;
+		e->overridden = overridden;
+		return NULL;
+	}
+	if (vi->count >= VMCOREINFO_MAX_ENTRIES) {
+		free(k);
+		free(v);
+		return ptw_error_create(PTW_E_BAD_DATA, "more than %d VMCOREINFO entries",
+					VMCOREINFO_MAX_ENTRIES);
+	}
+	if (vi->count == vi->capacity) {
+		size_t cap = vi->capacity ? vi->capacity * 2 : 64;
+		struct ptw_vmcoreinfo_entry *n = realloc(vi->entries, cap * sizeof(*n));
+		if (!n) {
+			free(k);
+			free(v);
+			return &ptw_enomem;
+		}
+		vi->entries = n;
+		vi->capacity = cap;
+	}
+	vi->entries[vi->count++] = (struct ptw_vmcoreinfo_entry){ k, v, overridden };
+	return NULL;
+}
+
+struct ptw_error *ptw_vmcoreinfo_parse(struct ptw_vmcoreinfo *vi, const char *text, size_t len,
+				       uint64_t base_offset)
+{
+	const char *nul = memchr(text, '\0', len);
+	if (nul)
+		len = (size_t)(nul - text);
+	size_t pos = 0;
+	while (pos < len) {
+		const char *line = text + pos;
+		const char *nl = memchr(line, '\n', len - pos);
+		size_t line_len = nl ? (size_t)(nl - line) : len - pos;
+		pos += line_len + (nl ? 1 : 0);
+		if (line_len && line[line_len - 1] == '\r')
+			line_len--;
+		if (line_len == 0)
+			continue;
+		const char *eq = memchr(line, '=', line_len);
+		size_t key_len = eq ? (size_t)(eq - line) : 0;
+		bool ok = eq && key_len > 0;
+		for (size_t i = 0; ok && i < key_len; i++)
+			ok = key_char_ok(line[i]);
+		for (size_t i = key_len + 1; ok && i < line_len; i++)
+			ok = isprint((unsigned char)line[i]) || line[i] == '\t';
+		if (!ok)
+			return ptw_error_at(PTW_E_BAD_DATA, base_offset + (uint64_t)(line - text),
+					    "VMCOREINFO line is not KEY=VALUE");
+		struct ptw_error *err =
+			put_entry(vi, line, key_len, eq + 1, line_len - key_len - 1, false);
+		if (err)
+			return err;
+	}
+	return NULL;
+}
+
+struct ptw_error *ptw_vmcoreinfo_set(struct ptw_vmcoreinfo *vi, const char *assignment)
+{
+	const char *eq = strchr(assignment, '=');
+	if (!eq || eq == assignment)
+		return ptw_error_create(PTW_E_INVALID_ARGUMENT, "--set wants KEY=VALUE, not '%s'",
+					assignment);
+	return put_entry(vi, assignment, (size_t)(eq - assignment), eq + 1, strlen(eq + 1), true);
+}
+
+void ptw_vmcoreinfo_free(struct ptw_vmcoreinfo *vi)
+{
+	for (size_t i = 0; i < vi->count; i++) {
+		free(vi->entries[i].key);
+		free(vi->entries[i].value);
+	}
+	free(vi->entries);
+	vi->entries = NULL;
+	vi->count = vi->capacity = 0;
+}
+
+const char *ptw_vmcoreinfo_get(const struct ptw_vmcoreinfo *vi, const char *key)
+{
+	const struct ptw_vmcoreinfo_entry *e = find_any_case(vi, key);
+	return e ? e->value : NULL;
+}
+
+bool ptw_vmcoreinfo_has(const struct ptw_vmcoreinfo *vi, const char *key)
+{
+	return ptw_vmcoreinfo_get(vi, key) != NULL;
+}
+
+static struct ptw_error *missing(const char *key)
+{
+	return ptw_error_create(PTW_E_NOT_PRESENT, "VMCOREINFO has no %s (supply it with --set %s=...)",
+				key, key);
+}
+
+static struct ptw_error *malformed(const char *key, const char *value)
+{
+	return ptw_error_create(PTW_E_BAD_DATA, "VMCOREINFO %s=%s is not a number", key, value);
+}
+
+struct ptw_error *ptw_vmcoreinfo_number(const struct ptw_vmcoreinfo *vi, const char *name,
+					int64_t *ret)
+{
+	char key[256];
+	snprintf(key, sizeof(key), "NUMBER(%s)", name);
+	const char *v = ptw_vmcoreinfo_get(vi, key);
+	if (!v)
+		return missing(key);
+	const char *p = v;
+	bool negative = false;
+	while (*p == ' ')
+		p++;
+	if (*p == '-') {
+		negative = true;
+		p++;
+	}
+	if (!isxdigit((unsigned char)*p))
+		return malformed(key, v);
+	char *end;
+	errno = 0;
+	/* The kernel prints most NUMBERs with %ld but arm64's addresses
+	 * (kimage_voffset, PHYS_OFFSET) with 0x%llx: base 0 takes both, and a
+	 * 64-bit hex value is read as the two's complement it was printed from. */
+	unsigned long long u = strtoull(p, &end, 0);
+	while (*end == ' ')
+		end++;
+	if (errno || *end)
+		return malformed(key, v);
+	if (negative) {
+		if (u > (unsigned long long)INT64_MAX + 1)
+			return malformed(key, v);
+		*ret = (int64_t)(0 - (uint64_t)u);
+	} else {
+		*ret = (int64_t)(uint64_t)u;
+	}
+	return NULL;
+}
+
+struct ptw_error *ptw_vmcoreinfo_u64(const struct ptw_vmcoreinfo *vi, const char *key, int base,
+				     uint64_t *ret)
+{
+	const char *v = ptw_vmcoreinfo_get(vi, key);
+	if (!v)
+		return missing(key);
+	const char *p = v;
+	while (*p == ' ')
+		p++;
+	if (base == 16 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		p += 2;
+	if (!isxdigit((unsigned char)*p))
+		return malformed(key, v);
+	char *end;
+	errno = 0;
+	unsigned long long u = strtoull(p, &end, base);
+	while (*end == ' ')
+		end++;
+	if (errno || *end)
+		return malformed(key, v);
+	*ret = u;
+	return NULL;
+}
+
+struct ptw_error *ptw_vmcoreinfo_symbol(const struct ptw_vmcoreinfo *vi, const char *name,
+					uint64_t *ret)
+{
+	char key[256];
+	snprintf(key, sizeof(key), "SYMBOL(%s)", name);
+	return ptw_vmcoreinfo_u64(vi, key, 16, ret);
+}

@@ -1,0 +1,605 @@
+#!/usr/bin/env python3
+"""ptwvm.py: boot a guest under QEMU, stop it once, record truth, dump it.
+
+Python 3 standard library only.  Subcommands:
+
+  run     boot QEMU, wait for the guest's PTWREADY line, stop the VM and, in
+          that one stop: check which vCPU is in which exception level, dump
+          ELF, read VMCOREINFO from the ELF note, translate kernel and user
+          addresses with HMP gva2gpa, read memory samples with xp, read
+          TTBR0/TTBR1/TCR (gdbstub, arm64) or CR3/CR4 (x86), dump kdump-zlib,
+          quit.  Writes truth.json without "files" and "seconds".
+  finish  add "files", "seconds" and extra notes to a truth.json.
+  normelf copy an ELF core with its program headers moved right after the
+          ELF header (e_ehsize 64), for makedumpfile.
+"""
+import argparse
+import datetime
+import json
+import os
+import re
+import socket
+import struct
+import subprocess
+import sys
+import time
+
+PATTERN = "u64 at VA v = v ^ 0x5054574b5054574b"
+
+
+def hx(v):
+    return None if v is None else "0x%x" % (v & 0xFFFFFFFFFFFFFFFF)
+
+
+class QMP:
+    def __init__(self, path, timeout=60):
+        deadline = time.time() + timeout
+        while True:
+            try:
+                self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                self.s.connect(path)
+                break
+            except OSError:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.2)
+        self.f = self.s.makefile("rwb", buffering=0)
+        self._read()  # greeting
+        self.cmd("qmp_capabilities")
+
+    def _read(self):
+        while True:
+            line = self.f.readline()
+            if not line:
+                raise EOFError("QMP closed")
+            msg = json.loads(line)
+            if "event" in msg:
+                continue
+            return msg
+
+    def cmd(self, name, **args):
+        req = {"execute": name}
+        if args:
+            req["arguments"] = args
+        self.f.write(json.dumps(req).encode() + b"\n")
+        msg = self._read()
+        if "error" in msg:
+            raise RuntimeError("QMP %s: %s" % (name, msg["error"]))
+        return msg.get("return")
+
+    def hmp(self, line, cpu=None):
+        args = {"command-line": line}
+        if cpu is not None:
+            args["cpu-index"] = cpu
+        return self.cmd("human-monitor-command", **args)
+
+    def gva2gpa(self, va, cpu):
+        out = self.hmp("gva2gpa 0x%x" % va, cpu).strip()
+        m = re.search(r"gpa:\s*(0x[0-9a-fA-F]+)", out)
+        if m:
+            return int(m.group(1), 16)
+        if "Unmapped" in out:
+            return None
+        raise RuntimeError("gva2gpa 0x%x: %r" % (va, out))
+
+    def xp(self, pa, nbytes):
+        n = (nbytes + 7) // 8
+        out = self.hmp("xp /%dgx 0x%x" % (n, pa))
+        vals = []
+        for line in out.splitlines():
+            if ":" not in line:
+                continue
+            vals += [int(t, 16) for t in line.split(":", 1)[1].split()]
+        if len(vals) != n:
+            raise RuntimeError("xp 0x%x: %r" % (pa, out))
+        return b"".join(struct.pack("<Q", v) for v in vals)[:nbytes]
+
+
+# ---------------------------------------------------------------- ELF notes
+def elf_notes(path):
+    with open(path, "rb") as f:
+        eh = f.read(64)
+        if eh[:4] != b"\x7fELF" or eh[4] != 2:
+            raise ValueError("not ELF64")
+        phoff, = struct.unpack_from("<Q", eh, 32)
+        phentsize, phnum = struct.unpack_from("<HH", eh, 54)
+        f.seek(phoff)
+        phs = [struct.unpack("<IIQQQQQQ", f.read(phentsize)[:56]) for _ in range(phnum)]
+        notes = []
+        for p_type, _fl, off, _va, _pa, filesz, _msz, _al in phs:
+            if p_type != 4:
+                continue
+            f.seek(off)
+            data = f.read(filesz)
+            i = 0
+            while i + 12 <= len(data):
+                nsz, dsz, typ = struct.unpack_from("<III", data, i)
+                i += 12
+                name = data[i:i + nsz].rstrip(b"\0").decode("latin1")
+                i += (nsz + 3) & ~3
+                desc = data[i:i + dsz]
+                i += (dsz + 3) & ~3
+                notes.append((name, typ, desc))
+        return notes
+
+
+def parse_vmcoreinfo(text):
+    d = {}
+    for line in text.splitlines():
+        if "=" in line:
+            k, v = line.split("=", 1)
+            d[k] = v
+    return d
+
+
+def vmci_num(d, key, signed=False):
+    v = d.get("NUMBER(%s)" % key)
+    if v is None:
+        return None
+    v = v.strip()
+    n = int(v, 16) if v.lower().startswith("0x") else int(v, 10)
+    n &= 0xFFFFFFFFFFFFFFFF
+    if signed and n >= 1 << 63:
+        n -= 1 << 64
+    return n
+
+
+# ------------------------------------------------------------- console
+def parse_console(text):
+    info = {"ptwtest": [], "syms": {}, "modsyms": [], "vmalloc": [], "vmcoreinfo_sysfs": None,
+            "uname": None, "iomem": [], "thp": []}
+    for raw in text.splitlines():
+        line = raw.strip("\r")
+        if line.startswith("PTWTEST "):
+            kv = dict(t.split("=", 1) for t in line.split()[1:])
+            p = {"pid": int(kv["pid"]), "mode": kv["mode"], "cpu": int(kv["cpu"]),
+                 "pagesize": int(kv["pagesize"]), "regions": {}}
+            for r in "ABC":
+                a, s = kv[r].split(":")
+                p["regions"][r] = (int(a, 16), int(s))
+            p["untouched"] = int(kv["untouched"], 16)
+            info["ptwtest"].append(p)
+        elif line.startswith("PTWSYM "):
+            t = line.split()
+            if len(t) >= 4:
+                if len(t) >= 5 and t[4].startswith("["):
+                    info["modsyms"].append((int(t[1], 16), t[3], t[4]))
+                else:
+                    info["syms"].setdefault(t[3], int(t[1], 16))
+        elif line.startswith("PTWVMALLOC "):
+            m = re.match(r"PTWVMALLOC (0x[0-9a-f]+)-(0x[0-9a-f]+)\s+(\d+)\s*(.*)", line)
+            if m:
+                info["vmalloc"].append((int(m.group(1), 16), int(m.group(2), 16),
+                                        int(m.group(3)), m.group(4)))
+        elif line.startswith("PTWVMCOREINFO "):
+            t = line.split()
+            if len(t) >= 3:
+                info["vmcoreinfo_sysfs"] = (int(t[1], 16), int(t[2], 16))
+        elif line.startswith("PTWUNAME "):
+            info["uname"] = line.split(None, 1)[1].strip()
+        elif line.startswith("PTWIOMEM "):
+            m = re.match(r"PTWIOMEM\s+([0-9a-f]+)-([0-9a-f]+) : System RAM", line)
+            if m:
+                info["iomem"].append((int(m.group(1), 16), int(m.group(2), 16)))
+        elif line.startswith("PTWTHP "):
+            info["thp"].append(line[7:])
+    return info
+
+
+# ------------------------------------------------------------- run
+def cpu_state(q, arch, cpu):
+    out = q.hmp("info registers", cpu)
+    if arch == "arm64":
+        m = re.search(r"PSTATE=[0-9a-f]+\s+\S+\s+EL(\d)", out)
+        return (int(m.group(1)) if m else None), out
+    m = re.search(r"CPL=(\d)", out)
+    return (int(m.group(1)) if m else None), out
+
+
+def gdb_regs(gdbsock, ncpu):
+    cmd = ["gdb-multiarch", "-nx", "-batch", "-ex", "set pagination off",
+           "-ex", "set architecture aarch64", "-ex", "target remote %s" % gdbsock]
+    for c in range(ncpu):
+        cmd += ["-ex", "thread %d" % (c + 1), "-ex", "echo PTWCPU %d\\n" % c,
+                "-ex", "info registers TTBR0_EL1 TTBR1_EL1 TCR_EL1"]
+    cmd += ["-ex", "disconnect"]
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
+    out = r.stdout.decode("latin1")
+    regs, cur = [], None
+    for line in out.splitlines():
+        m = re.match(r"PTWCPU (\d+)", line)
+        if m:
+            cur = {"cpu": int(m.group(1))}
+            regs.append(cur)
+            continue
+        m = re.match(r"(TTBR0_EL1|TTBR1_EL1|TCR_EL1)\s+(0x[0-9a-f]+)", line)
+        if m and cur is not None:
+            cur[m.group(1)] = hx(int(m.group(2), 16))
+    ok = all(len(r) == 4 for r in regs) and len(regs) == ncpu
+    return regs, ok, out
+
+
+def cmd_run(a):
+    t0 = time.time()
+    os.makedirs(a.outdir, exist_ok=True)
+    qmp_sock = os.path.join(a.workdir, "qmp.sock")
+    gdb_sock = os.path.join(a.workdir, "gdb.sock")
+    console = os.path.join(a.workdir, "console.log")
+    for p in (qmp_sock, gdb_sock, console):
+        if os.path.exists(p):
+            os.unlink(p)
+    qemu = a.qemu_cmd.split() + [
+        "-display", "none", "-monitor", "none", "-no-reboot",
+        "-serial", "file:" + console,
+        "-qmp", "unix:%s,server=on,wait=off" % qmp_sock,
+        "-device", "vmcoreinfo"]
+    if a.arch == "arm64":
+        qemu += ["-gdb", "unix:%s,server=on,wait=off" % gdb_sock]
+    qemu += ["-append", a.append]
+    print("ptwvm: " + " ".join(qemu), flush=True)
+    proc = subprocess.Popen(qemu, stdin=subprocess.DEVNULL)
+    notes = []
+    try:
+        q = QMP(qmp_sock)
+        deadline = time.time() + a.boot_timeout
+        text = ""
+        while time.time() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError("QEMU exited with %s" % proc.returncode)
+            try:
+                text = open(console, "rb").read().decode("latin1")
+            except FileNotFoundError:
+                text = ""
+            if "PTWREADY" in text:
+                break
+            time.sleep(1)
+        else:
+            raise RuntimeError("guest not ready after %ds; console tail:\n%s"
+                               % (a.boot_timeout, text[-3000:]))
+        boot_s = time.time() - t0
+        print("ptwvm: guest ready after %.0f s" % boot_s, flush=True)
+        time.sleep(a.settle)
+        info = parse_console(text)
+        spinners = [p for p in info["ptwtest"] if p["mode"] == "spin"]
+        kcpu = 2
+        # ---- stop with spinners in user mode and vCPU2 in the kernel
+        for attempt in range(40):
+            q.cmd("stop")
+            els = {c: cpu_state(q, a.arch, c)[0] for c in range(3)}
+            user_ok = all(els[p["cpu"]] == (0 if a.arch == "arm64" else 3) for p in spinners)
+            kern_ok = els[kcpu] == (1 if a.arch == "arm64" else 0)
+            if user_ok and kern_ok:
+                break
+            q.cmd("cont")
+            time.sleep(0.37)
+        else:
+            notes.append("could not stop with spinners in user mode and vCPU2 in the kernel: %r" % els)
+        print("ptwvm: stopped, exception levels %r (attempt %d)" % (els, attempt + 1), flush=True)
+        # ---- ELF dump
+        elf = os.path.join(a.workdir, "vmcore.elf")
+        if os.path.exists(elf):
+            os.unlink(elf)
+        q.cmd("dump-guest-memory", paging=False, protocol="file:" + elf)
+        vmci_text = None
+        for name, typ, desc in elf_notes(elf):
+            if name == "VMCOREINFO":
+                vmci_text = desc.rstrip(b"\0").decode("latin1")
+        if vmci_text is None and info["vmcoreinfo_sysfs"]:
+            addr, size = info["vmcoreinfo_sysfs"]
+            raw = q.xp(addr, (size + 7) // 8 * 8)[:size]
+            # the sysfs address is the ELF note: skip its header
+            nsz, dsz, _t = struct.unpack_from("<III", raw, 0)
+            off = 12 + ((nsz + 3) & ~3)
+            vmci_text = raw[off:off + dsz].rstrip(b"\0").decode("latin1")
+            notes.append("VMCOREINFO read from guest memory at /sys/kernel/vmcoreinfo's address "
+                         "(QEMU's ELF dump had no VMCOREINFO note)")
+        vmci = parse_vmcoreinfo(vmci_text or "")
+        kaslr = vmci.get("KERNELOFFSET")
+        kaslr = int(kaslr, 16) if kaslr else None
+        syms = info["syms"]
+        truth_syms = {k: hx(v) for k, v in sorted(syms.items())}
+
+        # System.map check
+        if a.system_map and kaslr is not None:
+            smap = {}
+            for line in open(a.system_map):
+                t = line.split()
+                if len(t) == 3:
+                    smap.setdefault(t[2], int(t[0], 16))
+            bad = [k for k, v in syms.items() if k in smap and smap[k] + kaslr != v]
+            if bad:
+                notes.append("System.map + KERNELOFFSET disagrees with /proc/kallsyms for %s" % bad)
+
+        kfacts = []
+
+        def kf(va, what):
+            va &= 0xFFFFFFFFFFFFFFFF
+            kfacts.append({"va": hx(va), "pa": hx(q.gva2gpa(va, kcpu)), "what": what})
+            return kfacts[-1]
+
+        for k in sorted(syms):
+            kf(syms[k], k)
+            kf(syms[k] + 0x18, k + "+0x18")
+        for addr, name, mod in info["modsyms"][:3]:
+            kf(addr, "module %s %s" % (mod, name))
+
+        ram = info["iomem"] or [(a.ram_base, a.ram_base + a.ram_mib * 2**20 - 1)]
+        ram_lo, ram_hi = ram[0][0], ram[-1][1] + 1
+        page = a.page_size
+        shift = page.bit_length() - 1
+        size_page = int(vmci.get("SIZE(page)", "64"))
+        vabits_actual = None
+        if a.arch == "arm64":
+            va_bits = vmci_num(vmci, "VA_BITS")
+            phys_off = vmci_num(vmci, "PHYS_OFFSET", signed=True)
+            t1sz = vmci_num(vmci, "TCR_EL1_T1SZ")
+            page_offset = (1 << 64) - (1 << va_bits)
+            lin = lambda pa: page_offset + (pa - phys_off)
+            vmemmap_start = vmci_num(vmci, "VMEMMAP_START")
+            vmemmap = None
+            if vmemmap_start is not None:
+                vmemmap = lambda pfn: vmemmap_start + (pfn - (phys_off >> shift)) * size_page
+            vmalloc_end = vmci_num(vmci, "VMALLOC_END")
+        else:
+            def rd(sym):
+                if sym not in syms:
+                    return None
+                pa = q.gva2gpa(syms[sym], kcpu)
+                return None if pa is None else struct.unpack("<Q", q.xp(pa, 8))[0]
+            page_offset = rd("page_offset_base")
+            vmemmap_base = rd("vmemmap_base")
+            vmalloc_base = rd("vmalloc_base")
+            lin = lambda pa: page_offset + pa
+            vmemmap = (lambda pfn: vmemmap_base + pfn * size_page) if vmemmap_base else None
+            vmalloc_end = None
+            if vmalloc_base is not None:
+                kf(vmalloc_base + (1 << 40), "vmalloc-area unused (vmalloc_base + 1 TiB)")
+        for off in (0, 0x10018, 0x123458, (ram_hi - ram_lo) // 2 + 0x800, ram_hi - ram_lo - 8):
+            kf(lin(ram_lo + off), "linear")
+        kf(lin(ram_hi + 0x10000000), "linear beyond RAM")
+        if "_text" in syms:
+            pa = q.gva2gpa(syms["_text"], kcpu)
+            if pa is not None:
+                kf(lin(pa), "linear alias of _text")
+        if vmemmap:
+            npfn = (ram_hi - ram_lo) >> shift
+            for i in (0, 1, 100, npfn // 2, npfn - 1):
+                kf(vmemmap((ram_lo >> shift) + i), "vmemmap")
+            kf(vmemmap((ram_hi >> shift) + (1 << 30 >> shift) * 16), "vmemmap beyond RAM")
+        else:
+            notes.append("no vmemmap facts: VMCOREINFO lacks VMEMMAP_START / vmemmap_base unreadable")
+        nv = 0
+        for lo, hi, size, caller in info["vmalloc"]:
+            if "ioremap" in caller or "vmap" == caller.strip():
+                continue
+            kf(lo, "vmalloc (%s)" % caller.split()[0] if caller.split() else "vmalloc")
+            if size >= 3 * page:
+                kf(lo + page + 0x28, "vmalloc")
+            nv += 1
+            if nv >= 4:
+                break
+        if a.arch == "arm64" and vmalloc_end:
+            kf(vmalloc_end - 0x200000, "vmalloc-area end (likely unmapped)")
+        # addresses below the TTBR1 range and a non-canonical one
+        regs, regs_ok = [], False
+        if a.arch == "arm64":
+            regs, regs_ok, gout = gdb_regs(gdb_sock, 3)
+            if not regs_ok:
+                notes.append("gdbstub register read incomplete: " + gout[-500:])
+            t1 = (int(regs[kcpu]["TCR_EL1"], 16) >> 16) & 0x3F if regs_ok else t1sz
+            vabits_actual = 64 - t1 if t1 else None
+            if t1sz is not None and t1 is not None and t1sz != t1:
+                notes.append("VMCOREINFO TCR_EL1_T1SZ %d != TCR_EL1.T1SZ %d" % (t1sz, t1))
+        else:
+            for c in range(3):
+                out = q.hmp("info registers", c)
+                r = {"cpu": c}
+                for k in ("CR0", "CR3", "CR4"):
+                    m = re.search(r"\b%s=([0-9a-f]+)" % k, out)
+                    r[k] = hx(int(m.group(1), 16)) if m else None
+                regs.append(r)
+            la57 = bool(int(regs[kcpu]["CR4"], 16) & (1 << 12))
+            vabits_actual = 57 if la57 else 48
+        kf((1 << 64) - (1 << vabits_actual) - 0x10000, "unmapped (below the kernel half)")
+        if a.arch == "x86_64":
+            kf(1 << (vabits_actual - 1), "unmapped (non-canonical)")
+
+        # ---- processes
+        procs = []
+        for p in info["ptwtest"]:
+            c = p["cpu"] if p["mode"] == "spin" else None
+            reg = None
+            if c is not None:
+                reg = regs[c].get("TTBR0_EL1") if a.arch == "arm64" else regs[c].get("CR3")
+            pr = {"pid": p["pid"], "comm": "ptwtest", "mode": p["mode"], "cpu": c,
+                  ("ttbr0" if a.arch == "arm64" else "cr3"): reg, "regions": [], "facts": []}
+            ps = p["pagesize"]
+            for r in "ABC":
+                va, size = p["regions"][r]
+                touched = "all"
+                if r == "C":
+                    touched = [i for i in range(size // ps) if va + i * ps != p["untouched"]]
+                pr["regions"].append({"name": r, "va": hx(va), "size": size, "touched_pages": touched,
+                                      "pattern": PATTERN})
+                if c is None:
+                    continue
+                npg = size // ps
+                step = 1 if npg <= 64 else npg // 64
+                for i in list(range(0, npg, step)) + [npg - 1]:
+                    for off in ((0, 0x7f8) if i in (0, npg - 1) else (0,)):
+                        v = va + i * ps + off
+                        if any(f["va"] == hx(v) for f in pr["facts"]):
+                            continue
+                        pr["facts"].append({"va": hx(v), "pa": hx(q.gva2gpa(v, c))})
+            if c is not None:
+                for v in (p["regions"]["C"][0] + p["regions"]["C"][1] + 0x1000 * 0 + 2**20 * 64,):
+                    pr["facts"].append({"va": hx(v), "pa": hx(q.gva2gpa(v, c)),
+                                        "what": "unmapped (64 MiB past region C)"})
+            procs.append(pr)
+
+        # ---- memory samples
+        samples = []
+        want = []
+        for f in kfacts:
+            if f["pa"] and f["what"] in ("_text", "swapper_pg_dir", "init_task", "init_top_pgt",
+                                         "linear"):
+                want.append(int(f["pa"], 16))
+        for pr in procs:
+            for f in pr["facts"][:2] + pr["facts"][-6:-4]:
+                if f["pa"]:
+                    want.append(int(f["pa"], 16))
+        seen = set()
+        for pa in want:
+            pa &= ~7
+            if pa in seen:
+                continue
+            seen.add(pa)
+            samples.append({"pa": hx(pa), "hex": q.xp(pa, 64).hex()})
+
+        # ---- kdump-zlib dump in the same stop
+        flat = os.path.join(a.outdir, "vmcore.kdump-zlib.flat")
+        if os.path.exists(flat):
+            os.unlink(flat)
+        q.cmd("dump-guest-memory", paging=False, protocol="file:" + flat, format="kdump-zlib")
+        qver = q.cmd("query-version")
+        q.cmd("quit")
+    finally:
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+    cfg = {}
+    for line in open(a.config):
+        line = line.strip()
+        m = re.match(r"(CONFIG_[A-Z0-9_]+)=(.*)", line)
+        if m and re.search(a.config_keys, m.group(1)):
+            cfg[m.group(1)] = m.group(2).strip('"')
+    q = qver["qemu"]
+    truth = {
+        "case": a.case, "arch": a.arch,
+        "made_by": "testdata/make-dumps %s" % a.case,
+        "made_on": datetime.date.today().isoformat(), "seconds": None,
+        "kernel": {"release": info["uname"], "source": a.kernel_source, "config": cfg},
+        "qemu": {"version": "%d.%d.%d (%s)" % (q["major"], q["minor"], q["micro"],
+                                               qver["package"].strip()),
+                 "cpu": a.cpu, "smp": 3, "ram_mib": a.ram_mib,
+                 "command": " ".join(qemu).replace(a.workdir + "/", "").replace(a.outdir + "/", "")},
+        "page_size": a.page_size, "va_bits": None, "vabits_actual": vabits_actual,
+        "pa_bits": None, "levels": None,
+        "kaslr_offset": hx(kaslr),
+        "symbols": truth_syms,
+        "registers": regs,
+        "vmcoreinfo_text": vmci_text,
+        "files": [],
+        "kernel_facts": kfacts,
+        "processes": procs,
+        "memory_samples": samples,
+        "notes": notes + ["guest ready %.0f s after QEMU start" % boot_s,
+                          "guest console lines: " + "; ".join(info["thp"])],
+    }
+    if a.arch == "arm64":
+        truth["va_bits"] = int(cfg.get("CONFIG_ARM64_VA_BITS", "0")) or None
+        truth["pa_bits"] = int(cfg.get("CONFIG_ARM64_PA_BITS", "0")) or None
+        lv = int(cfg.get("CONFIG_PGTABLE_LEVELS", "0")) or None
+        # A 4K/52 (LPA2) kernel folds to 4 levels when the CPU runs it at 48 bits.
+        if lv == 5 and vabits_actual == 48:
+            lv = 4
+            truth["notes"].append("CONFIG_PGTABLE_LEVELS=5 but vabits_actual 48: folded to 4 levels at run time")
+        truth["levels"] = lv
+    else:
+        truth["va_bits"] = vabits_actual
+        truth["levels"] = 5 if vabits_actual == 57 else 4
+        mpb = vmci_num(vmci, "MAX_PHYSMEM_BITS")
+        truth["pa_bits"] = mpb
+    with open(os.path.join(a.outdir, "truth.json"), "w") as f:
+        json.dump(truth, f, indent=1)
+        f.write("\n")
+    open(os.path.join(a.workdir, "console.saved.log"), "w").write(text)
+    print("ptwvm: done in %.0f s" % (time.time() - t0))
+
+
+def cmd_finish(a):
+    path = os.path.join(a.outdir, "truth.json")
+    t = json.load(open(path))
+    t["seconds"] = a.seconds
+    t["files"] = [json.loads(l) for l in open(a.files) if l.strip()]
+    for f in t["files"]:
+        p = os.path.join(a.outdir, f["name"])
+        f["bytes"] = os.path.getsize(p) if os.path.exists(p) else None
+    t["notes"] += a.note or []
+    with open(path, "w") as f:
+        json.dump(t, f, indent=1)
+        f.write("\n")
+
+
+def cmd_normelf(a):
+    with open(a.src, "rb") as f:
+        eh = bytearray(f.read(64))
+        phoff, = struct.unpack_from("<Q", eh, 32)
+        phentsize, phnum = struct.unpack_from("<HH", eh, 54)
+        f.seek(phoff)
+        phs = [list(struct.unpack("<IIQQQQQQ", f.read(phentsize)[:56])) for _ in range(phnum)]
+        start = min(p[2] for p in phs if p[5])
+        new_start = 64 + 56 * phnum
+        delta = new_start - start
+        for p in phs:
+            if p[5] or p[2]:
+                p[2] += delta
+        struct.pack_into("<Q", eh, 32, 64)        # e_phoff
+        struct.pack_into("<Q", eh, 40, 0)         # e_shoff
+        struct.pack_into("<H", eh, 52, 64)        # e_ehsize
+        struct.pack_into("<H", eh, 54, 56)        # e_phentsize
+        struct.pack_into("<H", eh, 58, 0)         # e_shentsize
+        struct.pack_into("<H", eh, 60, 0)         # e_shnum
+        struct.pack_into("<H", eh, 62, 0)         # e_shstrndx
+        with open(a.dst, "wb") as o:
+            o.write(eh)
+            for p in phs:
+                o.write(struct.pack("<IIQQQQQQ", *p))
+            f.seek(start)
+            while True:
+                b = f.read(1 << 24)
+                if not b:
+                    break
+                o.write(b)
+    print("normelf: %d program headers, data moved from 0x%x to 0x%x" % (phnum, start, new_start))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sp = ap.add_subparsers(dest="sub", required=True)
+    r = sp.add_parser("run")
+    r.add_argument("--case", required=True)
+    r.add_argument("--arch", required=True, choices=["arm64", "x86_64"])
+    r.add_argument("--qemu-cmd", required=True, help="qemu binary and machine/cpu/kernel/initrd options")
+    r.add_argument("--append", required=True)
+    r.add_argument("--cpu", required=True)
+    r.add_argument("--ram-mib", type=int, default=256)
+    r.add_argument("--ram-base", type=lambda s: int(s, 0), default=0x40000000)
+    r.add_argument("--page-size", type=int, required=True)
+    r.add_argument("--config", required=True)
+    r.add_argument("--config-keys", default=r"PAGES|VA_BITS|PA_BITS|RANDOMIZE_BASE|PGTABLE_LEVELS|LPA2|5LEVEL|PAGE_SHIFT|RELOCATABLE")
+    r.add_argument("--kernel-source", required=True)
+    r.add_argument("--system-map")
+    r.add_argument("--workdir", required=True)
+    r.add_argument("--outdir", required=True)
+    r.add_argument("--boot-timeout", type=int, default=900)
+    r.add_argument("--settle", type=float, default=3)
+    r.set_defaults(fn=cmd_run)
+    f = sp.add_parser("finish")
+    f.add_argument("--outdir", required=True)
+    f.add_argument("--seconds", type=int, required=True)
+    f.add_argument("--files", required=True, help="JSON Lines file, one files entry a line")
+    f.add_argument("--note", action="append")
+    f.set_defaults(fn=cmd_finish)
+    n = sp.add_parser("normelf")
+    n.add_argument("src")
+    n.add_argument("dst")
+    n.set_defaults(fn=cmd_normelf)
+    a = ap.parse_args()
+    a.fn(a)
+
+
+if __name__ == "__main__":
+    main()
