@@ -101,7 +101,7 @@ struct ptw_error *ptw_source_open(const char *path, struct ptw_source **ret)
 	return NULL;
 
 fail:
-	src->ops = NULL;
+	/* ops->close must cope with whatever a failed ops->open left in priv. */
 	ptw_source_close(src);
 	return err;
 }

@@ -55,6 +55,7 @@ struct ptw_source_ops {
 	/* Count pages of `page_size` bytes present in and excluded from the dump. */
 	struct ptw_error *(*count_pages)(struct ptw_source *src, uint64_t page_size,
 					 uint64_t *present_ret, uint64_t *excluded_ret);
+	/* Also called after a failed open: free whatever priv holds. */
 	void (*close)(struct ptw_source *src);
 };
 
