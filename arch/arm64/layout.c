@@ -1,0 +1,127 @@
+/* The regions of an arm64 kernel address space, computed from the
+ * configuration as asm/memory.h and asm/pgtable.h define them for the
+ * kernel's version, preferring the addresses VMCOREINFO exports
+ * (NUMBER(MODULES_VADDR), ..., 5.? arch_crash_save_vmcoreinfo). */
+#include "arm64/arm64.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define SZ_8M (UINT64_C(8) << 20)
+#define SZ_16M (UINT64_C(16) << 20)
+#define SZ_32M (UINT64_C(32) << 20)
+#define SZ_128M (UINT64_C(128) << 20)
+#define SZ_1G (UINT64_C(1) << 30)
+
+static void add(struct ptw_regions *r, const char *name, uint64_t start, uint64_t end,
+		const char *source)
+{
+	/* end 0 means 2^64; skip empty or inverted regions */
+	if (end != 0 && end <= start)
+		return;
+	if (r->n < PTW_MAX_REGIONS)
+		r->r[r->n++] = (struct ptw_region){ .name = name, .start = start, .end = end,
+						     .source = source };
+}
+
+static bool number(const struct ptw_vmcoreinfo *vi, const char *name, uint64_t *ret)
+{
+	int64_t n;
+	struct ptw_error *err;
+	char key[64];
+
+	snprintf(key, sizeof(key), "NUMBER(%s)", name);
+	if (!ptw_vmcoreinfo_has(vi, key))
+		return false;
+	err = ptw_vmcoreinfo_number(vi, name, &n);
+	if (err) {
+		ptw_error_destroy(err);
+		return false;
+	}
+	*ret = (uint64_t)n;
+	return true;
+}
+
+struct ptw_error *ptw_arm64_layout(const struct ptw_xlat *x, const struct ptw_vmcoreinfo *vi,
+				   struct ptw_regions *ret)
+{
+	struct ptw_regions r = { 0 };
+	uint64_t mod_start, mod_end, vmalloc_end, vmemmap_start, vmemmap_end;
+	uint64_t kimg = 0;
+	bool have_kimg = false;
+	const char *src_mod = "vmcoreinfo", *src_vm = "vmcoreinfo";
+
+	if (x->layout != PTW_LAYOUT_FLIPPED)
+		return ptw_error_create(PTW_E_NOT_IMPLEMENTED,
+					"the %s arm64 layout is not computed yet (only the flipped 5.4+ one)",
+					x->layout == PTW_LAYOUT_LEGACY ? "pre-5.4" : "unknown");
+	/* 5.4+ (flipped): MODULES_VADDR = _PAGE_END(VA_BITS_MIN) [+ 128M BPF JIT
+	 * region in 5.4..5.16]; MODULES_VSIZE 128M (2G in 6.5+); VMEMMAP_END =
+	 * -1G in 6.7+ (PCI I/O and fixmap moved above vmemmap), else
+	 * VMEMMAP_START + VMEMMAP_SIZE with PCI I/O and fixmap below. */
+	if (!number(vi, "MODULES_VADDR", &mod_start)) {
+		mod_start = x->page_end;
+		src_mod = "computed";
+	}
+	if (!number(vi, "MODULES_END", &mod_end)) {
+		mod_end = mod_start + SZ_128M;
+		src_mod = "computed";
+	}
+	if (!number(vi, "VMEMMAP_START", &vmemmap_start) || !number(vi, "VMEMMAP_END", &vmemmap_end)) {
+		/* 6.7+ shape as the fallback */
+		vmemmap_end = -SZ_1G;
+		vmemmap_start = vmemmap_end - ((x->page_end - x->page_offset) >> (x->kernel.page_shift - 6));
+		src_vm = "computed";
+	}
+	if (!number(vi, "VMALLOC_END", &vmalloc_end))
+		vmalloc_end = vmemmap_start - SZ_8M;
+	if (x->have_kaslr_offset) {
+		/* KIMAGE_VADDR = MODULES_END; _text = KIMAGE_VADDR + kaslr_offset() */
+		kimg = mod_end + x->kaslr_offset;
+		have_kimg = true;
+	} else if (x->have_stext) {
+		kimg = x->stext & ~(UINT64_C(0x200000) - 1);
+		have_kimg = true;
+	}
+
+	if (x->linear_start > x->page_offset)
+		add(&r, "gap", x->page_offset, x->linear_start, "computed");
+	add(&r, "linear map", x->linear_start, x->page_end, "computed");
+	if (mod_start > x->page_end)
+		add(&r, mod_start - x->page_end == SZ_128M ? "bpf jit" : "gap", x->page_end, mod_start,
+		    "computed");
+	add(&r, "modules", mod_start, mod_end, src_mod);
+	if (have_kimg && kimg > mod_end && kimg < vmalloc_end) {
+		/* The image lies inside vmalloc space (VMALLOC_START = MODULES_END);
+		 * its end is refined from the tables by the caller. */
+		add(&r, "vmalloc", mod_end, kimg, "computed");
+		add(&r, "kernel image", kimg, kimg + SZ_32M, "computed");
+		add(&r, "vmalloc", kimg + SZ_32M, vmalloc_end, "vmcoreinfo");
+	} else {
+		add(&r, "vmalloc", mod_end, vmalloc_end, "vmcoreinfo");
+	}
+	if (vmemmap_end == -SZ_1G) {
+		/* 6.7+: VMALLOC_END = VMEMMAP_START - 8M; PCI_IO_START = VMEMMAP_END + 8M;
+		 * FIXADDR_TOP = -8M, the fixmap growing down towards PCI I/O. */
+		uint64_t pci = vmemmap_end + SZ_8M;
+
+		add(&r, "guard", vmalloc_end, vmemmap_start, "computed");
+		add(&r, "vmemmap", vmemmap_start, vmemmap_end, src_vm);
+		add(&r, "guard", vmemmap_end, pci, "computed");
+		add(&r, "pci io", pci, pci + SZ_16M, "computed");
+		add(&r, "fixmap", pci + SZ_16M, -SZ_8M, "computed");
+		add(&r, "guard", -SZ_8M, 0, "computed");
+	} else {
+		/* 5.4..6.6: PCI_IO_END = VMEMMAP_START - 8M; FIXADDR_TOP = VMEMMAP_START - 32M */
+		uint64_t pci_end = vmemmap_start - SZ_8M, fixtop = vmemmap_start - SZ_32M;
+
+		add(&r, "fixmap", vmalloc_end, fixtop, "computed");
+		add(&r, "guard", fixtop, pci_end - SZ_16M, "computed");
+		add(&r, "pci io", pci_end - SZ_16M, pci_end, "computed");
+		add(&r, "guard", pci_end, vmemmap_start, "computed");
+		add(&r, "vmemmap", vmemmap_start, vmemmap_end, src_vm);
+		add(&r, "guard", vmemmap_end, 0, "computed");
+	}
+	*ret = r;
+	return NULL;
+}

@@ -1,0 +1,371 @@
+#include "walk.h"
+
+#include <endian.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Table entries are read through a direct-mapped cache of 4 KiB frames (the
+ * unit every source reads in), like a TLB for table pages: batch lookups of
+ * nearby addresses touch the same few tables. Bounded: FRAME_SLOTS frames. */
+#define FRAME_SHIFT 12
+#define FRAME_SIZE (UINT64_C(1) << FRAME_SHIFT)
+#define FRAME_SLOTS 256
+#define NO_FRAME UINT64_MAX
+/* At most this many physical ranges are kept to tell "excluded from the dump"
+ * from "outside physical memory"; a dump with more gets no such verdict. */
+#define MAX_RANGES 4096
+/* ptw_walk_next steps before an iteration gives up (every loop is bounded). */
+#define ITER_BUDGET (UINT64_C(1) << 40)
+
+struct ptw_walker {
+	struct ptw_source *src;
+	ptw_decode_fn *decode;
+	bool check_leaf;
+	uint64_t tag[FRAME_SLOTS];
+	unsigned char *frames; /* FRAME_SLOTS * FRAME_SIZE */
+	struct ptw_phys_range *ranges;
+	size_t nranges;
+	bool ranges_known;
+};
+
+const char *ptw_walk_status_name(enum ptw_walk_status status)
+{
+	switch (status) {
+	case PTW_WALK_OK: return "ok";
+	case PTW_WALK_NOT_MAPPED: return "not-mapped";
+	case PTW_WALK_NOT_IN_DUMP: return "not-in-dump";
+	case PTW_WALK_BAD_TABLE: return "bad-table";
+	case PTW_WALK_NON_CANONICAL: return "non-canonical";
+	}
+	return "unknown";
+}
+
+struct range_collect {
+	struct ptw_walker *w;
+	size_t cap;
+	bool overflow;
+	struct ptw_error *err;
+};
+
+static bool collect_range(const struct ptw_phys_range *range, void *arg)
+{
+	struct range_collect *rc = arg;
+	struct ptw_walker *w = rc->w;
+
+	if (w->nranges >= MAX_RANGES) {
+		rc->overflow = true;
+		return false;
+	}
+	if (w->nranges == rc->cap) {
+		size_t cap = rc->cap ? rc->cap * 2 : 16;
+		struct ptw_phys_range *n = realloc(w->ranges, cap * sizeof(*n));
+
+		if (!n) {
+			rc->err = &ptw_enomem;
+			return false;
+		}
+		w->ranges = n;
+		rc->cap = cap;
+	}
+	w->ranges[w->nranges++] = *range;
+	return true;
+}
+
+struct ptw_error *ptw_walker_create(struct ptw_source *src, ptw_decode_fn *decode,
+				    struct ptw_walker **ret)
+{
+	struct ptw_walker *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		return &ptw_enomem;
+	w->frames = malloc(FRAME_SLOTS * FRAME_SIZE);
+	if (!w->frames) {
+		free(w);
+		return &ptw_enomem;
+	}
+	w->src = src;
+	w->decode = decode;
+	w->check_leaf = true;
+	ptw_walker_flush(w);
+
+	/* Memory map, to tell a table outside RAM (bad) from one the dump
+	 * filtered out (not-in-dump). Sources without the hook give no verdict. */
+	if (src && src->ops && src->ops->for_each_range) {
+		struct range_collect rc = { .w = w };
+		struct ptw_error *err = ptw_source_for_each_range(src, collect_range, &rc);
+
+		if (rc.err == &ptw_enomem || err == &ptw_enomem) {
+			if (err && err != &ptw_enomem)
+				ptw_error_destroy(err);
+			ptw_walker_destroy(w);
+			return &ptw_enomem;
+		}
+		if (err)
+			ptw_error_destroy(err);
+		else if (rc.err)
+			ptw_error_destroy(rc.err);
+		w->ranges_known = !err && !rc.err && !rc.overflow && w->nranges > 0;
+	}
+	*ret = w;
+	return NULL;
+}
+
+void ptw_walker_destroy(struct ptw_walker *w)
+{
+	if (!w)
+		return;
+	free(w->frames);
+	free(w->ranges);
+	free(w);
+}
+
+void ptw_walker_check_leaf(struct ptw_walker *w, bool check)
+{
+	w->check_leaf = check;
+}
+
+void ptw_walker_flush(struct ptw_walker *w)
+{
+	for (unsigned i = 0; i < FRAME_SLOTS; i++)
+		w->tag[i] = NO_FRAME;
+}
+
+/* Whether pa lies in a range of memory the dump describes (present or not). */
+static bool in_memory(const struct ptw_walker *w, uint64_t pa)
+{
+	size_t lo = 0, hi = w->nranges;
+
+	if (!w->ranges_known)
+		return true;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (pa < w->ranges[mid].start)
+			hi = mid;
+		else if (pa >= w->ranges[mid].end)
+			lo = mid + 1;
+		else
+			return true;
+	}
+	return false;
+}
+
+static bool is_missing(const struct ptw_error *err)
+{
+	return err->code == PTW_E_NOT_PRESENT || err->code == PTW_E_FAULT;
+}
+
+/* Read the 8-byte entry at pa through the frame cache. *missing_ret is set
+ * (and NULL returned) when the frame is not in the dump. */
+static struct ptw_error *read_entry(struct ptw_walker *w, uint64_t pa, uint64_t *raw_ret,
+				    bool *missing_ret)
+{
+	uint64_t frame = pa >> FRAME_SHIFT;
+	unsigned slot = (unsigned)(frame ^ (frame >> 8)) & (FRAME_SLOTS - 1);
+	unsigned char *buf = w->frames + (size_t)slot * FRAME_SIZE;
+	uint64_t v;
+
+	if (w->tag[slot] != frame) {
+		struct ptw_error *err;
+
+		w->tag[slot] = NO_FRAME;
+		err = ptw_source_read_phys(w->src, frame << FRAME_SHIFT, buf, FRAME_SIZE);
+		if (err) {
+			if (is_missing(err)) {
+				ptw_error_destroy(err);
+				*missing_ret = true;
+				return NULL;
+			}
+			return err;
+		}
+		w->tag[slot] = frame;
+	}
+	memcpy(&v, buf + (pa & (FRAME_SIZE - 1)), sizeof(v));
+	*raw_ret = le64toh(v);
+	*missing_ret = false;
+	return NULL;
+}
+
+int ptw_geom_level(const struct ptw_geom *g, unsigned idx)
+{
+	return g->top_level + (int)(g->levels - 1 - idx);
+}
+
+static void set_range(struct ptw_walk_result *r, uint64_t va, unsigned shift)
+{
+	uint64_t size = UINT64_C(1) << shift;
+
+	r->range_start = va & ~(size - 1);
+	r->range_end = r->range_start + size; /* 0 on wrap: the end of the space */
+}
+
+struct ptw_error *ptw_walk(struct ptw_walker *w, const struct ptw_geom *g, uint64_t va,
+			   struct ptw_walk_result *ret)
+{
+	struct ptw_walk_result *r = ret;
+	uint64_t table = g->root_pa;
+	uint64_t tables[PTW_MAX_LEVELS];
+	unsigned ntables = 0;
+
+	r->status = PTW_WALK_OK;
+	r->va = va;
+	r->table_base = g->root_pa;
+	r->nsteps = 0;
+	r->have_pa = false;
+	r->pa = 0;
+	r->page_size = 0;
+	r->raw = 0;
+	r->leaf_is_block = false;
+	r->cont = false;
+	r->cont_size = 0;
+	r->missing_pa = 0;
+	r->reason = NULL;
+	r->idx = g->levels ? g->levels - 1 : 0;
+	r->level = g->top_level;
+
+	if (g->levels == 0 || g->levels > PTW_MAX_LEVELS || g->va_bits == 0 || g->va_bits >= 64)
+		return ptw_error_create(PTW_E_INVALID_ARGUMENT, "unusable translation geometry");
+
+	/* Canonical: the bits above va_bits all equal the half's sign. */
+	{
+		uint64_t high = va >> g->va_bits;
+		uint64_t ones = ~UINT64_C(0) >> g->va_bits;
+
+		if (g->upper ? high != ones : high != 0) {
+			r->status = PTW_WALK_NON_CANONICAL;
+			r->range_start = UINT64_C(1) << g->va_bits;
+			r->range_end = -(UINT64_C(1) << g->va_bits);
+			return NULL;
+		}
+	}
+	if (table & 7) {
+		r->status = PTW_WALK_BAD_TABLE;
+		r->reason = "root table not 8-byte aligned";
+		set_range(r, va, g->va_bits);
+		return NULL;
+	}
+
+	/* One iteration per level: bounded by g->levels <= PTW_MAX_LEVELS. */
+	for (unsigned n = 0; n < g->levels; n++) {
+		unsigned idx = g->levels - 1 - n;
+		unsigned index = (unsigned)((va >> g->shift[idx]) & ((UINT64_C(1) << g->bits[idx]) - 1));
+		uint64_t entry_pa = table + (uint64_t)index * 8;
+		struct ptw_walk_step *s = &r->step[r->nsteps];
+		struct ptw_desc d;
+		bool missing;
+		uint64_t raw;
+		struct ptw_error *err;
+
+		r->idx = idx;
+		r->level = ptw_geom_level(g, idx);
+		set_range(r, va, g->shift[idx]);
+		r->page_size = ptw_geom_entry_size(g, idx);
+
+		tables[ntables++] = table;
+		err = read_entry(w, entry_pa, &raw, &missing);
+		if (err)
+			return err;
+		if (missing) {
+			if (in_memory(w, entry_pa)) {
+				r->status = PTW_WALK_NOT_IN_DUMP;
+				r->missing_pa = entry_pa;
+			} else {
+				r->status = PTW_WALK_BAD_TABLE;
+				r->missing_pa = entry_pa;
+				r->reason = n == 0 ? "root table outside physical memory"
+						   : "table outside physical memory";
+			}
+			/* No step: the entry could not be read. The previous
+			 * step (if any) holds the descriptor that led here. */
+			return NULL;
+		}
+		s->level = r->level;
+		s->idx = idx;
+		s->index = index;
+		s->entry_pa = entry_pa;
+		s->raw = raw;
+		r->nsteps++;
+		r->raw = raw;
+
+		w->decode(g, idx, raw, &d);
+		switch (d.kind) {
+		case PTW_DESC_INVALID:
+			r->status = PTW_WALK_NOT_MAPPED;
+			return NULL;
+		case PTW_DESC_BAD:
+			r->status = PTW_WALK_BAD_TABLE;
+			r->reason = d.reason;
+			return NULL;
+		case PTW_DESC_TABLE:
+			if (idx == 0) {
+				r->status = PTW_WALK_BAD_TABLE;
+				r->reason = "table descriptor at the last level";
+				return NULL;
+			}
+			for (unsigned i = 0; i < ntables; i++) {
+				if (tables[i] == d.addr) {
+					r->status = PTW_WALK_BAD_TABLE;
+					r->reason = "table loop: points to a table already on this walk";
+					return NULL;
+				}
+			}
+			table = d.addr;
+			break;
+		case PTW_DESC_BLOCK:
+		case PTW_DESC_PAGE: {
+			uint64_t size = ptw_geom_entry_size(g, idx);
+
+			r->leaf_is_block = d.kind == PTW_DESC_BLOCK;
+			r->pa = d.addr | (va & (size - 1));
+			r->have_pa = true;
+			r->cont = d.cont;
+			if (d.cont && g->cont_entries[idx])
+				r->cont_size = size * g->cont_entries[idx];
+			if (w->check_leaf && !ptw_source_is_present(w->src, r->pa)) {
+				r->status = PTW_WALK_NOT_IN_DUMP;
+				r->missing_pa = r->pa;
+			}
+			return NULL;
+		}
+		}
+	}
+	/* Unreachable with a sane decoder: the leaf decodes as page or block. */
+	r->status = PTW_WALK_BAD_TABLE;
+	r->reason = "walk did not end at the last level";
+	return NULL;
+}
+
+void ptw_walk_iter_init(struct ptw_walk_iter *it, struct ptw_walker *w, const struct ptw_geom *g,
+			uint64_t start, uint64_t end)
+{
+	it->w = w;
+	it->g = g;
+	it->va = start;
+	it->end = end;
+	it->done = end != 0 && start >= end;
+	it->budget = ITER_BUDGET;
+}
+
+struct ptw_error *ptw_walk_next(struct ptw_walk_iter *it, struct ptw_walk_result *ret,
+				bool *done_ret)
+{
+	struct ptw_walk_result r;
+	struct ptw_error *err;
+
+	if (it->done || it->budget == 0) {
+		it->done = true;
+		*done_ret = true;
+		return NULL;
+	}
+	it->budget--;
+	err = ptw_walk(it->w, it->g, it->va, &r);
+	if (err)
+		return err;
+	if (r.range_end == 0 || r.range_end <= it->va || (it->end && r.range_end >= it->end))
+		it->done = true;
+	else
+		it->va = r.range_end;
+	*ret = r;
+	*done_ret = false;
+	return NULL;
+}

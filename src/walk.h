@@ -1,0 +1,91 @@
+/* The generic page-table walker. It knows no architecture: a struct
+ * ptw_geom says how a VA splits into indexes, and the arch's pure decoder
+ * says what each descriptor means. vtop is one walk; read, maps and check
+ * iterate with ptw_walk_next(), which yields one range per call. */
+#ifndef PTW_WALK_H
+#define PTW_WALK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "source.h"
+#include "xlat.h"
+
+enum ptw_walk_status {
+	PTW_WALK_OK,
+	PTW_WALK_NOT_MAPPED,    /* an invalid entry: level, index, raw */
+	PTW_WALK_NOT_IN_DUMP,   /* a table page or the final page is absent: missing_pa */
+	PTW_WALK_BAD_TABLE,     /* a forbidden descriptor: level, index, raw, reason */
+	PTW_WALK_NON_CANONICAL, /* outside both halves of the VA space */
+};
+
+/** "ok", "not-mapped", "not-in-dump", "bad-table", "non-canonical". */
+const char *ptw_walk_status_name(enum ptw_walk_status status);
+
+struct ptw_walk_step {
+	int level;          /* arch level number */
+	unsigned idx;       /* tree index, 0 = leaf */
+	unsigned index;     /* entry index within its table */
+	uint64_t entry_pa;  /* physical address of the entry */
+	uint64_t raw;
+};
+
+struct ptw_walk_result {
+	enum ptw_walk_status status;
+	uint64_t va;           /* the VA walked (untagged, as given to ptw_walk) */
+	uint64_t table_base;   /* root of the tree */
+	unsigned nsteps;
+	struct ptw_walk_step step[PTW_MAX_LEVELS];
+	bool have_pa;          /* OK, and NOT_IN_DUMP of the final page */
+	uint64_t pa;
+	uint64_t page_size;    /* bytes the leaf (or the hole) covers */
+	int level;             /* level where the walk ended */
+	unsigned idx;          /* tree index where the walk ended */
+	uint64_t raw;          /* the last entry read */
+	bool leaf_is_block;
+	bool cont;
+	uint64_t cont_size;    /* bytes of the contiguous run, 0 if unknown or no run */
+	uint64_t missing_pa;   /* NOT_IN_DUMP */
+	const char *reason;    /* BAD_TABLE, static text */
+	/* The VA range this answer holds for: [range_start, range_end); range_end
+	 * 0 means the end of the address space. */
+	uint64_t range_start;
+	uint64_t range_end;
+};
+
+struct ptw_walker;
+
+/** A walker over physical memory `src`, decoding with `decode`. It keeps a
+ * bounded cache of table frames; `src` must outlive it. */
+struct ptw_error *ptw_walker_create(struct ptw_source *src, ptw_decode_fn *decode,
+				    struct ptw_walker **ret);
+void ptw_walker_destroy(struct ptw_walker *w);
+/** Whether to report NOT_IN_DUMP when the final page is absent (default true). */
+void ptw_walker_check_leaf(struct ptw_walker *w, bool check);
+/** Forget cached frames. */
+void ptw_walker_flush(struct ptw_walker *w);
+
+/** Walk va (already untagged) through tree g. A walk that meets a hole or a
+ * bad entry is not an error: it is a result with that status. Errors are
+ * only failures to read the dump other than missing pages. */
+struct ptw_error *ptw_walk(struct ptw_walker *w, const struct ptw_geom *g, uint64_t va,
+			   struct ptw_walk_result *ret);
+
+/* Iterate over [start, end) of a tree, one leaf or hole per call. */
+struct ptw_walk_iter {
+	struct ptw_walker *w;
+	const struct ptw_geom *g;
+	uint64_t va;
+	uint64_t end;   /* exclusive; 0 = the end of the address space */
+	bool done;
+	unsigned long long budget; /* steps left: every loop over dump data is bounded */
+};
+
+void ptw_walk_iter_init(struct ptw_walk_iter *it, struct ptw_walker *w, const struct ptw_geom *g,
+			uint64_t start, uint64_t end);
+/** The next range. *done_ret is set true (and ret untouched) once past end. */
+struct ptw_error *ptw_walk_next(struct ptw_walk_iter *it, struct ptw_walk_result *ret,
+				bool *done_ret);
+
+#endif
