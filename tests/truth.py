@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""Checks ptwalk against the truth recorded for the real sample dumps.
+
+Truth comes from outside ptwalk: the kernel's config, QEMU's monitor
+(gva2gpa, xp), the gdbstub's registers, and what the writing tool was told
+(testdata/make-dumps). Usage:
+
+    tests/truth.py info        `info --json` on every committed dump file
+
+Each check prints "ok - ..." or "not ok - ..."; the run ends with the line
+"N passed, N failed" and exits non-zero on any failure. ELF dumps are stored
+xz-compressed (vmcore.elf.xz) and decompressed once into
+$top_builddir/testdata-cache.
+"""
+import glob
+import json
+import lzma
+import os
+import shutil
+import subprocess
+import sys
+
+TOP_SRCDIR = os.environ.get("top_srcdir", os.path.join(os.path.dirname(__file__), ".."))
+TOP_BUILDDIR = os.environ.get("top_builddir", ".")
+PTWALK = os.path.join(TOP_BUILDDIR, "ptwalk")
+CACHE = os.path.join(TOP_BUILDDIR, "testdata-cache")
+
+
+class Report:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, cond, what, detail=""):
+        if cond:
+            self.passed += 1
+            print("ok - " + what)
+        else:
+            self.failed += 1
+            print("not ok - %s%s" % (what, (": " + detail) if detail else ""))
+
+    def finish(self):
+        print("%d passed, %d failed" % (self.passed, self.failed))
+        return 1 if self.failed else 0
+
+
+def cases():
+    """Every (case directory, truth) pair under testdata/."""
+    for path in sorted(glob.glob(os.path.join(TOP_SRCDIR, "testdata", "*", "truth.json"))):
+        with open(path) as f:
+            yield os.path.dirname(path), json.load(f)
+
+
+def dump_path(case_dir, entry):
+    """The readable file for a truth 'files' entry, decompressing .xz once."""
+    path = os.path.join(case_dir, entry["name"])
+    if not os.path.exists(path):
+        return None
+    if entry.get("stored") != "xz" and not path.endswith(".xz"):
+        return path
+    out = os.path.join(CACHE, os.path.basename(case_dir), entry["name"][:-3])
+    if not os.path.exists(out) or os.path.getmtime(out) < os.path.getmtime(path):
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+        tmp = out + ".tmp"
+        with lzma.open(path) as src, open(tmp, "wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+        os.rename(tmp, out)
+    return out
+
+
+def ptwalk_json(*args):
+    r = subprocess.run([PTWALK] + list(args), capture_output=True, text=True)
+    if r.returncode != 0:
+        return None, r.stderr.strip()
+    try:
+        return json.loads(r.stdout), None
+    except ValueError as e:
+        return None, "bad JSON: %s" % e
+
+
+def hexnum(s):
+    return None if s is None else int(s, 16)
+
+
+def check_info(rep):
+    for case_dir, truth in cases():
+        name = truth["case"]
+        for entry in truth.get("files", []):
+            path = dump_path(case_dir, entry)
+            what = "%s/%s" % (name, entry["name"])
+            if path is None:
+                rep.check(False, what + " exists")
+                continue
+            info, err = ptwalk_json("info", path, "--json")
+            rep.check(info is not None, what + ": info --json runs", err or "")
+            if info is None:
+                continue
+            rep.check(info["format"] == entry["format"], what + ": format",
+                      "%s != %s" % (info["format"], entry["format"]))
+            want_comp = sorted(entry.get("compression", []))
+            rep.check(sorted(info["compression"]) == want_comp, what + ": compression",
+                      "%s != %s" % (info["compression"], want_comp))
+            rep.check(info["arch"] == truth["arch"], what + ": arch",
+                      "%s != %s" % (info["arch"], truth["arch"]))
+            rep.check(info["osrelease"] == truth["kernel"]["release"], what + ": osrelease",
+                      "%s != %s" % (info["osrelease"], truth["kernel"]["release"]))
+            rep.check(info["page_size"] == truth["page_size"], what + ": page_size",
+                      "%s != %s" % (info["page_size"], truth["page_size"]))
+            if entry.get("dump_level") is not None:
+                rep.check(info["dump_level"] == entry["dump_level"], what + ": dump_level",
+                          "%s != %s" % (info["dump_level"], entry["dump_level"]))
+            if "block_size" in entry:
+                rep.check(info["block_size"] == entry["block_size"], what + ": block_size",
+                          "%s != %s" % (info["block_size"], entry["block_size"]))
+            ram = truth["qemu"]["ram_mib"] << 20
+            present = info["memory"]["pages_present"] * info["page_size"]
+            spanned = sum(hexnum(r["end"]) - hexnum(r["start"]) for r in info["memory"]["ranges"])
+            rep.check(spanned == ram, what + ": memory ranges span the guest's RAM",
+                      "%#x != %#x" % (spanned, ram))
+            if entry.get("filtered"):
+                rep.check(0 < present < ram, what + ": filtered dump has some pages excluded",
+                          "present %#x" % present)
+            else:
+                rep.check(present == ram, what + ": every page present", "%#x != %#x" % (present, ram))
+            # QEMU writes one NT_PRSTATUS per vCPU; makedumpfile copies them.
+            cpus = entry.get("cpus", truth["qemu"]["smp"])
+            rep.check(info["cpus"] == cpus, what + ": cpus", "%s != %s" % (info["cpus"], cpus))
+            x = info.get("translation")
+            if truth["arch"] == "arm64":
+                rep.check(x is not None, what + ": translation known")
+            if x is None:
+                continue
+            for key in ("va_bits", "vabits_actual", "pa_bits", "levels"):
+                rep.check(x[key] == truth[key], "%s: translation.%s" % (what, key),
+                          "%s != %s" % (x[key], truth[key]))
+            rep.check(x["granule"] == truth["page_size"], what + ": translation.granule")
+            if truth.get("kaslr_offset") is not None:
+                rep.check(hexnum(x["kaslr_offset"]) == hexnum(truth["kaslr_offset"]),
+                          what + ": translation.kaslr_offset",
+                          "%s != %s" % (x["kaslr_offset"], truth["kaslr_offset"]))
+
+
+def main():
+    if len(sys.argv) != 2 or sys.argv[1] not in ("info",):
+        print(__doc__)
+        return 2
+    rep = Report()
+    if not list(cases()):
+        # A release tarball carries no sample dumps: skip, and say so.
+        print("# SKIP: no testdata/*/truth.json under %s" % TOP_SRCDIR)
+        return 77
+    check_info(rep)
+    return rep.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
