@@ -273,7 +273,14 @@ struct ptw_error *ptw_walk(struct ptw_walker *w, const struct ptw_geom *g, uint6
 				r->status = PTW_WALK_BAD_TABLE;
 				r->missing_pa = entry_pa;
 				r->reason = n == 0 ? "root table outside physical memory"
-						   : "table outside physical memory";
+						   : "table descriptor points outside physical memory";
+				if (n > 0) {
+					/* blame the descriptor that pointed here */
+					r->idx = r->step[r->nsteps - 1].idx;
+					r->level = r->step[r->nsteps - 1].level;
+					set_range(r, va, g->shift[r->idx]);
+					r->page_size = ptw_geom_entry_size(g, r->idx);
+				}
 			}
 			/* No step: the entry could not be read. The previous
 			 * step (if any) holds the descriptor that led here. */
