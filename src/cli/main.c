@@ -7,6 +7,10 @@
 
 static const struct ptw_command *const commands[] = {
 	&ptw_cmd_info,
+	&ptw_cmd_layout,
+	&ptw_cmd_vtop,
+	&ptw_cmd_ptov,
+	&ptw_cmd_read,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

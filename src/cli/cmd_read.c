@@ -1,0 +1,231 @@
+/* read: memory by virtual or physical address, as a hexdump or raw bytes. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xlat_cli.h"
+
+#define DEFAULT_LENGTH 64
+#define CHUNK 4096u
+
+struct reader {
+	struct ptw_xctx *c;
+	FILE *out;
+	bool raw;
+	/* hexdump line assembly */
+	uint64_t line_addr;
+	unsigned char line[16];
+	bool have[16];
+	unsigned fill;
+	/* the missing range being gathered, reported once it ends */
+	bool in_gap;
+	uint64_t gap_start, gap_end;
+	const char *gap_why;
+	unsigned gaps;
+};
+
+static void flush_line(struct reader *rd)
+{
+	if (!rd->fill)
+		return;
+	fprintf(rd->out, "%016" PRIx64 ": ", rd->line_addr);
+	for (unsigned i = 0; i < 16; i++) {
+		if (i < rd->fill && rd->have[i])
+			fprintf(rd->out, "%02x ", rd->line[i]);
+		else if (i < rd->fill)
+			fputs("?? ", rd->out);
+		else
+			fputs("   ", rd->out);
+		if (i == 7)
+			fputc(' ', rd->out);
+	}
+	fputs(" |", rd->out);
+	for (unsigned i = 0; i < rd->fill; i++) {
+		unsigned char ch = rd->line[i];
+
+		fputc(!rd->have[i] ? '?' : (ch >= 0x20 && ch < 0x7f ? ch : '.'), rd->out);
+	}
+	fputs("|\n", rd->out);
+	rd->fill = 0;
+}
+
+static void end_gap(struct reader *rd)
+{
+	if (!rd->in_gap)
+		return;
+	ptw_cli_warn(rd->c->cli, "%016" PRIx64 "-%016" PRIx64 ": %s", rd->gap_start, rd->gap_end, rd->gap_why);
+	rd->in_gap = false;
+	rd->gaps++;
+}
+
+/* Emit bytes for [addr, addr + n): data, or a hole when buf is NULL. */
+static void emit(struct reader *rd, uint64_t addr, const unsigned char *buf, size_t n, const char *why)
+{
+	if (!buf) {
+		if (rd->in_gap && rd->gap_end == addr && rd->gap_why == why) {
+			rd->gap_end = addr + n;
+		} else {
+			end_gap(rd);
+			rd->in_gap = true;
+			rd->gap_start = addr;
+			rd->gap_end = addr + n;
+			rd->gap_why = why;
+		}
+	} else {
+		end_gap(rd);
+	}
+	if (rd->raw) {
+		if (buf) {
+			fwrite(buf, 1, n, rd->out);
+		} else if (rd->c->cli->have_fill) {
+			for (size_t i = 0; i < n; i++)
+				fputc(rd->c->cli->fill, rd->out);
+		}
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint64_t a = addr + i;
+
+		if (rd->fill && (a & 15) == 0)
+			flush_line(rd);
+		if (!rd->fill)
+			rd->line_addr = a & ~UINT64_C(15);
+		/* the first line may start mid-way: pad as missing-free blanks */
+		while (rd->line_addr + rd->fill < a) {
+			rd->have[rd->fill] = false;
+			rd->line[rd->fill++] = 0;
+		}
+		rd->have[rd->fill] = buf != NULL;
+		rd->line[rd->fill++] = buf ? buf[i] : 0;
+	}
+}
+
+/* Read [pa, pa + n) (n <= CHUNK, not crossing a 4K frame) and emit it as addr. */
+static struct ptw_error *emit_phys(struct reader *rd, uint64_t addr, uint64_t pa, size_t n)
+{
+	unsigned char buf[CHUNK];
+	struct ptw_error *err = ptw_source_read_phys(rd->c->dump->src, pa, buf, n);
+
+	if (err) {
+		if (err->code != PTW_E_NOT_PRESENT && err->code != PTW_E_FAULT)
+			return err;
+		ptw_error_destroy(err);
+		emit(rd, addr, NULL, n, "not in the dump");
+		return NULL;
+	}
+	emit(rd, addr, buf, n, NULL);
+	return NULL;
+}
+
+static size_t to_frame_end(uint64_t a, uint64_t left)
+{
+	uint64_t n = CHUNK - (a & (CHUNK - 1));
+
+	return (size_t)(n < left ? n : left);
+}
+
+static struct ptw_error *read_range(struct reader *rd, uint64_t addr, uint64_t len)
+{
+	struct ptw_error *err = NULL;
+
+	/* Bounded: every pass consumes at least one byte of len. */
+	while (len && !err) {
+		size_t n = to_frame_end(addr, len);
+
+		if (rd->c->cli->phys) {
+			err = emit_phys(rd, addr, addr, n);
+		} else {
+			struct ptw_xres res;
+
+			err = ptw_xctx_translate(rd->c, addr, &res);
+			if (err)
+				break;
+			if (res.g && res.r.have_pa) {
+				err = emit_phys(rd, addr, res.r.pa, n);
+			} else {
+				/* Skip the whole hole the walk found (bounded by len),
+				 * one frame per emit so the gap report merges. */
+				const char *why = !res.g ? "user address without --pgd"
+							 : ptw_walk_status_name(res.r.status);
+				uint64_t hole = n;
+
+				if (res.g && res.r.status != PTW_WALK_NON_CANONICAL && res.r.range_end > addr)
+					hole = res.r.range_end - addr;
+				if (hole > len)
+					hole = len;
+				for (uint64_t a = addr, left = hole; left;) {
+					size_t m = to_frame_end(a, left);
+
+					emit(rd, a, NULL, m, why);
+					a += m;
+					left -= m;
+				}
+				addr += hole;
+				len -= hole;
+				continue;
+			}
+		}
+		addr += n;
+		len -= n;
+	}
+	return err;
+}
+
+static int run_read(struct ptw_cli *cli)
+{
+	struct ptw_xctx c;
+	struct reader rd = { .c = &c, .out = stdout, .raw = cli->raw };
+	uint64_t addr, len = DEFAULT_LENGTH;
+	struct ptw_error *err;
+
+	if (!ptw_parse_u64(cli->args[0], &addr)) {
+		fprintf(stderr, "ptwalk: read: '%s' is not an address (decimal or 0x hex)\n", cli->args[0]);
+		return PTW_EXIT_USAGE;
+	}
+	if (cli->nargs > 1 && !ptw_parse_u64(cli->args[1], &len)) {
+		fprintf(stderr, "ptwalk: read: '%s' is not a length\n", cli->args[1]);
+		return PTW_EXIT_USAGE;
+	}
+	if (len && addr + len - 1 < addr) {
+		fprintf(stderr, "ptwalk: read: the range wraps around the address space\n");
+		return PTW_EXIT_USAGE;
+	}
+	if (cli->output && !cli->raw) {
+		fprintf(stderr, "ptwalk: read: -o needs --raw\n");
+		return PTW_EXIT_USAGE;
+	}
+	err = ptw_xctx_open(cli, &c);
+	if (err)
+		return ptw_cli_fail(cli, err);
+	if (cli->output) {
+		rd.out = fopen(cli->output, "wb");
+		if (!rd.out) {
+			ptw_xctx_close(&c);
+			return ptw_cli_fail(cli, ptw_error_errno(errno, "%s", cli->output));
+		}
+	}
+	err = read_range(&rd, addr, len);
+	end_gap(&rd);
+	if (!rd.raw)
+		flush_line(&rd);
+	if (rd.out != stdout && fclose(rd.out) != 0 && !err)
+		err = ptw_error_errno(errno, "%s", cli->output);
+	ptw_xctx_close(&c);
+	if (err)
+		return ptw_cli_fail(cli, err);
+	return rd.gaps ? PTW_EXIT_UNANSWERED : PTW_EXIT_OK;
+}
+
+const struct ptw_command ptw_cmd_read = {
+	.name = "read",
+	.run = run_read,
+	.synopsis = "DUMP ADDR [LENGTH] [--phys] [--pgd PA] [--raw [-o FILE] [--fill BYTE]]",
+	.summary = "memory by virtual or physical address: hexdump or raw bytes",
+	.details = "LENGTH defaults to 64. Bytes that are not mapped or not in the dump print as ??\n"
+		   "(the range is named on stderr) and the exit status is 4.",
+	.options = PTW_OPTS_COMMON | PTW_OPT_PHYS | PTW_OPT_PGD | PTW_OPT_RAW | PTW_OPT_OUTPUT | PTW_OPT_FILL,
+	.min_args = 1,
+	.max_args = 2,
+};

@@ -1,0 +1,204 @@
+#include "xlat_cli.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dump.h"
+
+struct ptw_error *ptw_xctx_open(const struct ptw_cli *cli, struct ptw_xctx *ret)
+{
+	struct ptw_xctx c = { .cli = cli };
+	struct ptw_error *err = ptw_cli_open_dump(cli, &c.dump);
+
+	if (err)
+		return err;
+	if (!c.dump->have_xlat) {
+		err = ptw_error_create(c.dump->xlat_error ? c.dump->xlat_error->code : PTW_E_BAD_DATA,
+				       "cannot translate addresses: %s",
+				       c.dump->xlat_error ? c.dump->xlat_error->message : "unknown configuration");
+		ptw_dump_close(c.dump);
+		return err;
+	}
+	c.x = &c.dump->xlat;
+	c.ops = c.x->ops;
+	if (!c.ops || !c.ops->decode) {
+		ptw_dump_close(c.dump);
+		return ptw_error_create(PTW_E_NOT_IMPLEMENTED, "no page-table decoder for %s",
+					ptw_arch_name(c.dump->arch) ? ptw_arch_name(c.dump->arch) : "this arch");
+	}
+	err = ptw_walker_create(c.dump->src, c.ops->decode, &c.w);
+	if (err) {
+		ptw_dump_close(c.dump);
+		return err;
+	}
+	if (cli->have_pgd) {
+		if (!c.ops->user_geom)
+			err = ptw_error_create(PTW_E_NOT_IMPLEMENTED, "--pgd is not implemented for %s", c.ops->name);
+		else
+			err = c.ops->user_geom(c.x, cli->pgd, &c.user);
+		if (err) {
+			ptw_xctx_close(&c);
+			return err;
+		}
+		c.have_user = true;
+	}
+	*ret = c;
+	return NULL;
+}
+
+void ptw_xctx_close(struct ptw_xctx *c)
+{
+	ptw_walker_destroy(c->w);
+	c->w = NULL;
+	ptw_dump_close(c->dump);
+	c->dump = NULL;
+}
+
+struct ptw_error *ptw_xctx_translate(struct ptw_xctx *c, uint64_t va, struct ptw_xres *ret)
+{
+	uint64_t u = c->ops->untag ? c->ops->untag(va) : va;
+	bool upper = c->ops->is_upper ? c->ops->is_upper(u) : (u >> 63) != 0;
+
+	ret->input = va;
+	ret->va = u;
+	ret->tagged = u != va;
+	ret->g = upper ? &c->x->kernel : (c->have_user ? &c->user : NULL);
+	if (!ret->g) {
+		memset(&ret->r, 0, sizeof(ret->r));
+		ret->r.status = PTW_WALK_NOT_MAPPED;
+		ret->r.va = u;
+		ret->r.reason = "a user address: give the user table with --pgd";
+		return NULL;
+	}
+	return ptw_walk(c->w, ret->g, u, &ret->r);
+}
+
+bool ptw_xctx_table_va(const struct ptw_xctx *c, uint64_t pa, uint64_t *va_ret)
+{
+	const struct ptw_xlat *x = c->x;
+	bool hl = false, hk = false;
+	uint64_t lin = 0, kimg = 0;
+
+	/* The kernel's root lives in the image: show it as swapper_pg_dir does. */
+	if (x->have_kimage_voffset && x->swapper_pg_dir &&
+	    pa - (x->swapper_pg_dir - x->kimage_voffset) < (uint64_t)x->granule) {
+		*va_ret = pa + x->kimage_voffset;
+		return true;
+	}
+	if (c->ops->ptov)
+		c->ops->ptov(x, pa, &hl, &lin, &hk, &kimg);
+	if (hl) {
+		*va_ret = lin;
+		return true;
+	}
+	return false;
+}
+
+void ptw_size_text(uint64_t size, char *buf, size_t len)
+{
+	static const char *const units[] = { "B", "KB", "MB", "GB", "TB", "PB", "EB" };
+	unsigned u = 0;
+
+	while (u + 1 < sizeof(units) / sizeof(units[0]) && size >= 1024 && size % 1024 == 0) {
+		size /= 1024;
+		u++;
+	}
+	snprintf(buf, len, "%" PRIu64 "%s", size, units[u]);
+}
+
+void ptw_xctx_flags_text(const struct ptw_xctx *c, const struct ptw_xres *res, char *buf, size_t len)
+{
+	struct ptw_attrs a;
+	size_t n = 0;
+
+	buf[0] = 0;
+	if (!c->ops->attrs)
+		return;
+	c->ops->attrs(res->g, res->r.idx, res->r.raw, &a);
+	for (unsigned i = 0; i < a.n && n < len; i++) {
+		const struct ptw_attr *t = &a.a[i];
+		int k = 0;
+		const char *sep = n ? " " : "";
+
+		if (t->type == PTW_ATTR_BOOL) {
+			if (t->label)
+				k = snprintf(buf + n, len - n, "%s%s=%u", sep, t->label, (unsigned)t->u);
+			else if (t->u)
+				k = snprintf(buf + n, len - n, "%s%s", sep, t->name);
+		} else if (t->type == PTW_ATTR_UINT) {
+			k = snprintf(buf + n, len - n, "%s%s=%" PRIu64, sep, t->label ? t->label : t->name, t->u);
+		} else if (t->label && !*t->label) {
+			k = snprintf(buf + n, len - n, "%s%s", sep, t->s);
+		} else {
+			k = snprintf(buf + n, len - n, "%s%s=%s", sep, t->label ? t->label : t->name, t->s);
+		}
+		if (k > 0)
+			n += (size_t)k;
+	}
+}
+
+void ptw_xctx_json(const struct ptw_xctx *c, struct ptw_json *j, const struct ptw_xres *res)
+{
+	const struct ptw_walk_result *r = &res->r;
+
+	ptw_json_begin_object(j);
+	ptw_json_field_hex(j, "va", res->input);
+	ptw_json_field_string(j, "status", ptw_walk_status_name(r->status));
+	if (res->g && (r->status == PTW_WALK_OK || r->have_pa)) {
+		ptw_json_field_hex(j, "pa", r->pa);
+		ptw_json_field_u64(j, "page_size", r->page_size);
+	}
+	if (res->g && r->status != PTW_WALK_NON_CANONICAL) {
+		ptw_json_field_i64(j, "level", r->level);
+		if (r->status != PTW_WALK_OK && r->nsteps) {
+			const struct ptw_walk_step *s = &r->step[r->nsteps - 1];
+
+			if (r->status != PTW_WALK_NOT_IN_DUMP || r->have_pa) {
+				ptw_json_field_u64(j, "index", s->index);
+				ptw_json_field_hex(j, "raw", s->raw);
+			}
+		}
+		ptw_json_field_hex(j, "table_base", r->table_base);
+		ptw_json_key(j, "walk");
+		ptw_json_begin_array(j);
+		for (unsigned i = 0; i < r->nsteps; i++) {
+			ptw_json_begin_object(j);
+			ptw_json_field_i64(j, "level", r->step[i].level);
+			ptw_json_field_u64(j, "index", r->step[i].index);
+			ptw_json_field_hex(j, "entry_pa", r->step[i].entry_pa);
+			ptw_json_field_hex(j, "raw", r->step[i].raw);
+			ptw_json_end_object(j);
+		}
+		ptw_json_end_array(j);
+	}
+	if (r->status == PTW_WALK_NOT_IN_DUMP)
+		ptw_json_field_hex(j, "missing_pa", r->missing_pa);
+	if (r->reason)
+		ptw_json_field_string(j, "reason", r->reason);
+	if (res->g && r->have_pa && c->ops->attrs) {
+		struct ptw_attrs a;
+
+		c->ops->attrs(res->g, r->idx, r->raw, &a);
+		ptw_json_field_bool(j, "block", r->leaf_is_block);
+		if (r->cont_size)
+			ptw_json_field_u64(j, "cont_size", r->cont_size);
+		ptw_json_key(j, "attrs");
+		ptw_json_begin_object(j);
+		for (unsigned i = 0; i < a.n; i++) {
+			const struct ptw_attr *t = &a.a[i];
+
+			if (t->type == PTW_ATTR_BOOL)
+				ptw_json_field_bool(j, t->name, t->u != 0);
+			else if (t->type == PTW_ATTR_UINT)
+				ptw_json_field_u64(j, t->name, t->u);
+			else
+				ptw_json_field_string(j, t->name, t->s);
+		}
+		ptw_json_end_object(j);
+	}
+	if (res->tagged)
+		ptw_json_field_hex(j, "untagged_va", res->va);
+	ptw_json_end_object(j);
+	ptw_json_newline(j);
+}

@@ -1,0 +1,51 @@
+/* Shared by the translation commands (vtop, ptov, read, layout): the opened
+ * dump with its walker, VA -> tree selection, and record printers. */
+#ifndef PTW_XLAT_CLI_H
+#define PTW_XLAT_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cli.h"
+#include "json.h"
+#include "walk.h"
+
+struct ptw_xctx {
+	const struct ptw_cli *cli;
+	struct ptw_dump *dump;
+	const struct ptw_xlat *x;
+	const struct ptw_arch_ops *ops;
+	struct ptw_walker *w;
+	bool have_user;
+	struct ptw_geom user;
+};
+
+/* One answered address. */
+struct ptw_xres {
+	uint64_t input;              /* as given */
+	uint64_t va;                 /* untagged */
+	bool tagged;
+	const struct ptw_geom *g;    /* NULL: a user address and no user table */
+	struct ptw_walk_result r;
+};
+
+/** Open the dump, require its translation, build the walker and the --pgd tree. */
+struct ptw_error *ptw_xctx_open(const struct ptw_cli *cli, struct ptw_xctx *ret);
+void ptw_xctx_close(struct ptw_xctx *c);
+/** Untag, pick the tree by the half the VA is in, walk. */
+struct ptw_error *ptw_xctx_translate(struct ptw_xctx *c, uint64_t va, struct ptw_xres *ret);
+/** Whether a result answers the address (status ok). */
+static inline bool ptw_xres_ok(const struct ptw_xres *res)
+{
+	return res->g && res->r.status == PTW_WALK_OK;
+}
+/** A kernel VA through which a table at pa can be seen (for crash-style output). */
+bool ptw_xctx_table_va(const struct ptw_xctx *c, uint64_t pa, uint64_t *va_ret);
+/** Text of the leaf attributes, e.g. "valid af sh=inner attr=0 rw pxn uxn nG=0 cont=0". */
+void ptw_xctx_flags_text(const struct ptw_xctx *c, const struct ptw_xres *res, char *buf, size_t len);
+/** Human size: "4KB", "2MB", "128TB". */
+void ptw_size_text(uint64_t size, char *buf, size_t len);
+/** Print a result as one JSON Lines record. */
+void ptw_xctx_json(const struct ptw_xctx *c, struct ptw_json *j, const struct ptw_xres *res);
+
+#endif
