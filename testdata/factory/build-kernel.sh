@@ -13,6 +13,7 @@ fi
 if [ -f "$OUT/arch/arm64/boot/Image" ] && [ -f "$OUT/.built-ok" ]; then
 	echo "kernel $NAME already built in $OUT"; exit 0
 fi
+T0=$(date +%s)
 mkdir -p "$OUT"
 M="make -C $SRC O=$OUT ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-"
 $M tinyconfig >/dev/null
@@ -33,5 +34,6 @@ while IFS= read -r line; do
 done < "$OUT/fragment.config"
 [ $bad = 0 ] || { echo "config check failed for $NAME"; exit 1; }
 $M -j"$(nproc)" Image
+echo $(( $(date +%s) - T0 )) > "$OUT/.build-seconds"
 touch "$OUT/.built-ok"
 echo "kernel $NAME built: $OUT"
