@@ -6,11 +6,12 @@
 #include "xlat_cli.h"
 
 /* How far past its start the kernel image is followed in the tables. */
-#define KIMAGE_MAX (UINT64_C(1) << 30)
+#define KIMAGE_MAX (UINT64_C(128) << 20)
 
-/* The end of the image: the first address from `start` on that the tables
- * do not map at the image's own offset (PA = VA - kimage_voffset). Bounded
- * by KIMAGE_MAX and by the iterator's budget. */
+/* The end of the image: the end of the last range from `start` on that the
+ * tables map at the image's own offset (PA = VA - kimage_voffset). Holes are
+ * stepped over (6.x unmaps __init after boot, free_initmem()). Bounded by
+ * KIMAGE_MAX and by the iterator's budget. */
 static bool kimage_end(struct ptw_xctx *c, uint64_t start, uint64_t *end_ret)
 {
 	struct ptw_walk_iter it;
@@ -26,12 +27,12 @@ static bool kimage_end(struct ptw_xctx *c, uint64_t start, uint64_t *end_ret)
 			ptw_error_destroy(err);
 			break;
 		}
-		if (done || !r.have_pa || r.pa != r.va - c->x->kimage_voffset)
+		if (done)
 			break;
-		any = true;
-		end = r.range_end;
-		if (!end)
-			break;
+		if (r.have_pa && r.pa == r.va - c->x->kimage_voffset) {
+			any = true;
+			end = r.range_end;
+		}
 	}
 	*end_ret = end;
 	return any;

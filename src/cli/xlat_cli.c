@@ -99,12 +99,16 @@ void ptw_size_text(uint64_t size, char *buf, size_t len)
 {
 	static const char *const units[] = { "B", "KB", "MB", "GB", "TB", "PB", "EB" };
 	unsigned u = 0;
+	uint64_t v = size;
 
-	while (u + 1 < sizeof(units) / sizeof(units[0]) && size >= 1024 && size % 1024 == 0) {
-		size /= 1024;
+	while (u + 1 < sizeof(units) / sizeof(units[0]) && v >= 1024) {
+		v /= 1024;
 		u++;
 	}
-	snprintf(buf, len, "%" PRIu64 "%s", size, units[u]);
+	if (u == 0 || size % (UINT64_C(1) << (10 * u)) == 0)
+		snprintf(buf, len, "%" PRIu64 "%s", v, units[u]);
+	else
+		snprintf(buf, len, "~%.1f%s", (double)size / (double)(UINT64_C(1) << (10 * u)), units[u]);
 }
 
 void ptw_xctx_flags_text(const struct ptw_xctx *c, const struct ptw_xres *res, char *buf, size_t len)
@@ -136,6 +140,22 @@ void ptw_xctx_flags_text(const struct ptw_xctx *c, const struct ptw_xres *res, c
 		if (k > 0)
 			n += (size_t)k;
 	}
+}
+
+void ptw_attrs_json(struct ptw_json *j, const struct ptw_attrs *a)
+{
+	ptw_json_begin_object(j);
+	for (unsigned i = 0; i < a->n; i++) {
+		const struct ptw_attr *t = &a->a[i];
+
+		if (t->type == PTW_ATTR_BOOL)
+			ptw_json_field_bool(j, t->name, t->u != 0);
+		else if (t->type == PTW_ATTR_UINT)
+			ptw_json_field_u64(j, t->name, t->u);
+		else
+			ptw_json_field_string(j, t->name, t->s);
+	}
+	ptw_json_end_object(j);
 }
 
 void ptw_xctx_json(const struct ptw_xctx *c, struct ptw_json *j, const struct ptw_xres *res)
@@ -184,18 +204,7 @@ void ptw_xctx_json(const struct ptw_xctx *c, struct ptw_json *j, const struct pt
 		if (r->cont_size)
 			ptw_json_field_u64(j, "cont_size", r->cont_size);
 		ptw_json_key(j, "attrs");
-		ptw_json_begin_object(j);
-		for (unsigned i = 0; i < a.n; i++) {
-			const struct ptw_attr *t = &a.a[i];
-
-			if (t->type == PTW_ATTR_BOOL)
-				ptw_json_field_bool(j, t->name, t->u != 0);
-			else if (t->type == PTW_ATTR_UINT)
-				ptw_json_field_u64(j, t->name, t->u);
-			else
-				ptw_json_field_string(j, t->name, t->s);
-		}
-		ptw_json_end_object(j);
+		ptw_attrs_json(j, &a);
 	}
 	if (res->tagged)
 		ptw_json_field_hex(j, "untagged_va", res->va);
