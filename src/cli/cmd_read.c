@@ -17,7 +17,7 @@ struct reader {
 	/* hexdump line assembly */
 	uint64_t line_addr;
 	unsigned char line[16];
-	bool have[16];
+	unsigned char have[16]; /* 0 missing, 1 data, 2 padding before the start */
 	unsigned fill;
 	/* the missing range being gathered, reported once it ends */
 	bool in_gap;
@@ -32,9 +32,9 @@ static void flush_line(struct reader *rd)
 		return;
 	fprintf(rd->out, "%016" PRIx64 ": ", rd->line_addr);
 	for (unsigned i = 0; i < 16; i++) {
-		if (i < rd->fill && rd->have[i])
+		if (i < rd->fill && rd->have[i] == 1)
 			fprintf(rd->out, "%02x ", rd->line[i]);
-		else if (i < rd->fill)
+		else if (i < rd->fill && rd->have[i] == 0)
 			fputs("?? ", rd->out);
 		else
 			fputs("   ", rd->out);
@@ -45,7 +45,7 @@ static void flush_line(struct reader *rd)
 	for (unsigned i = 0; i < rd->fill; i++) {
 		unsigned char ch = rd->line[i];
 
-		fputc(!rd->have[i] ? '?' : (ch >= 0x20 && ch < 0x7f ? ch : '.'), rd->out);
+		fputc(rd->have[i] == 2 ? ' ' : !rd->have[i] ? '?' : (ch >= 0x20 && ch < 0x7f ? ch : '.'), rd->out);
 	}
 	fputs("|\n", rd->out);
 	rd->fill = 0;
@@ -92,9 +92,9 @@ static void emit(struct reader *rd, uint64_t addr, const unsigned char *buf, siz
 			flush_line(rd);
 		if (!rd->fill)
 			rd->line_addr = a & ~UINT64_C(15);
-		/* the first line may start mid-way: pad as missing-free blanks */
+		/* the first line may start mid-way: pad with blanks */
 		while (rd->line_addr + rd->fill < a) {
-			rd->have[rd->fill] = false;
+			rd->have[rd->fill] = 2;
 			rd->line[rd->fill++] = 0;
 		}
 		rd->have[rd->fill] = buf != NULL;
