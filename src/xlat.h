@@ -102,6 +102,7 @@ struct ptw_regions {
 
 struct ptw_xlat;
 struct ptw_vmcoreinfo;
+struct ptw_ptdump_ops;
 
 /* Pure: decode descriptor `raw` found at index `idx` (0 = leaf) of tree g. */
 typedef void ptw_decode_fn(const struct ptw_geom *g, unsigned idx, uint64_t raw,
@@ -129,6 +130,8 @@ struct ptw_arch_ops {
 	/** The regions of the kernel address space, computed from the configuration. */
 	struct ptw_error *(*layout)(const struct ptw_xlat *x, const struct ptw_vmcoreinfo *vi,
 				    struct ptw_regions *ret);
+	/** How the kernel's own page-table dump shows this arch (src/ptdump.h). */
+	const struct ptw_ptdump_ops *ptdump;
 };
 
 struct ptw_xlat {

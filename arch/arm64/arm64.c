@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "arm64/hwdef.h"
+#include "ptdump.h"
 #include "dump.h"
 
 struct ptw_error *ptw_arm64_geom(unsigned page_shift, unsigned va_bits, enum ptw_pte_format fmt,
@@ -289,4 +290,5 @@ const struct ptw_arch_ops ptw_arch_arm64 = {
 	.user_geom = arm64_user_geom,
 	.ptov = arm64_ptov,
 	.layout = ptw_arm64_layout,
+	.ptdump = &ptw_ptdump_arm64,
 };

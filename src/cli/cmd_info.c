@@ -14,7 +14,8 @@ static const struct {
 	{ PTW_COMP_LZO, "lzo" },
 	{ PTW_COMP_SNAPPY, "snappy" },
 	{ PTW_COMP_ZSTD, "zstd" },
-	{ PTW_COMP_NONE, "none" },
+	/* Pages stored raw (PTW_COMP_NONE) are not a method: makedumpfile
+	 * stores a page raw whenever compressing it would not shrink it. */
 };
 
 #define NCOMPRESSION (sizeof(compression_names) / sizeof(compression_names[0]))

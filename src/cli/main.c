@@ -11,6 +11,7 @@ static const struct ptw_command *const commands[] = {
 	&ptw_cmd_vtop,
 	&ptw_cmd_ptov,
 	&ptw_cmd_read,
+	&ptw_cmd_maps,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -45,6 +45,8 @@ bool ptw_xctx_table_va(const struct ptw_xctx *c, uint64_t pa, uint64_t *va_ret);
 void ptw_xctx_flags_text(const struct ptw_xctx *c, const struct ptw_xres *res, char *buf, size_t len);
 /** Human size: "4KB", "2MB", "128TB". */
 void ptw_size_text(uint64_t size, char *buf, size_t len);
+/** A leaf's decoded attributes as a JSON object. */
+void ptw_attrs_json(struct ptw_json *j, const struct ptw_attrs *a);
 /** Print a result as one JSON Lines record. */
 void ptw_xctx_json(const struct ptw_xctx *c, struct ptw_json *j, const struct ptw_xres *res);
 

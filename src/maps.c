@@ -1,0 +1,161 @@
+#include "maps.h"
+
+#include <string.h>
+
+/* Pseudo-levels for runs that ptdump never shows: they close the run
+ * before them and print through their own callbacks. */
+#define LEVEL_END (-1)
+#define LEVEL_GAP (-2)
+#define LEVEL_BAD (-3)
+
+/* The ptdump coalescer: note_page() of arch/arm64/mm/ptdump.c. A run ends
+ * when the attributes or the level change or a marker is crossed. */
+struct ptdump_state {
+	const struct ptw_maps_sink *sink;
+	const struct ptw_ptdump_view *view;
+	const struct ptw_ptdump_ops *pd;
+	const struct ptw_geom *g;
+	bool started;
+	uint64_t start;
+	int level;
+	uint64_t prot;
+	unsigned marker; /* index of the current marker */
+};
+
+static uint64_t next_marker(const struct ptdump_state *st)
+{
+	if (!st->view || st->marker + 1 >= st->view->n)
+		return UINT64_MAX; /* the kernel's { -1, NULL } sentinel */
+	return st->view->m[st->marker + 1].start;
+}
+
+static void print_marker(struct ptdump_state *st)
+{
+	if (st->view && st->sink->marker && st->marker < st->view->n)
+		st->sink->marker(st->sink->arg, st->view->m[st->marker].name);
+}
+
+static void note(struct ptdump_state *st, uint64_t addr, int level, uint64_t prot)
+{
+	if (!st->started) {
+		st->started = true;
+		st->level = level;
+		st->prot = prot;
+		st->start = addr;
+		print_marker(st);
+	} else if (prot != st->prot || level != st->level || addr >= next_marker(st)) {
+		/* Gaps and bad entries (negative levels) are printed by their own
+		 * callbacks; a note here only closes the run before them. */
+		if (st->sink->line && st->level >= 0) {
+			const char *name = st->view ? st->pd->level_name(st->view, st->g, st->level) : "";
+			st->sink->line(st->sink->arg, st->start, addr, name, st->prot);
+		}
+		if (addr >= next_marker(st)) {
+			st->marker++;
+			print_marker(st);
+		}
+		st->start = addr;
+		st->prot = prot;
+		st->level = level;
+	}
+	if (addr >= next_marker(st)) {
+		st->marker++;
+		print_marker(st);
+	}
+}
+
+/* The range coalescer: contiguous in VA and PA, same level and attributes. */
+struct range_state {
+	const struct ptw_maps_sink *sink;
+	bool open;
+	struct ptw_map_range r;
+};
+
+static void flush_range(struct range_state *rs)
+{
+	if (rs->open && rs->sink->range)
+		rs->sink->range(rs->sink->arg, &rs->r);
+	rs->open = false;
+}
+
+static void add_leaf(struct range_state *rs, const struct ptw_walk_result *r, uint64_t prot)
+{
+	uint64_t pa = r->pa - (r->va - r->range_start);
+	if (rs->open && rs->r.end == r->range_start && rs->r.idx == r->idx && rs->r.prot == prot &&
+	    rs->r.pa + (rs->r.end - rs->r.start) == pa) {
+		rs->r.end = r->range_end;
+		return;
+	}
+	flush_range(rs);
+	rs->open = true;
+	rs->r = (struct ptw_map_range){
+		.start = r->range_start,
+		.end = r->range_end,
+		.pa = pa,
+		.page_size = r->page_size,
+		.idx = r->idx,
+		.level = r->level,
+		.raw = r->raw,
+		.prot = prot,
+		.cont = r->cont,
+	};
+}
+
+struct ptw_error *ptw_maps_walk(struct ptw_walker *w, const struct ptw_geom *g, uint64_t start,
+				uint64_t end, const struct ptw_ptdump_ops *pd,
+				const struct ptw_ptdump_view *view, const struct ptw_maps_sink *sink,
+				struct ptw_maps_stats *stats)
+{
+	struct ptdump_state st = { .sink = sink, .view = view, .pd = pd, .g = g };
+	struct range_state rs = { .sink = sink };
+	struct ptw_walk_iter it;
+	struct ptw_walk_result r;
+	bool done = false;
+
+	memset(stats, 0, sizeof(*stats));
+	ptw_walk_iter_init(&it, w, g, start, end);
+	for (;;) {
+		struct ptw_error *err = ptw_walk_next(&it, &r, &done);
+		if (err)
+			return err;
+		if (done)
+			break;
+		switch (r.status) {
+		case PTW_WALK_OK:
+			stats->leaves++;
+			add_leaf(&rs, &r, pd->prot(r.raw));
+			note(&st, r.range_start, pd->kernel_level(g, r.idx, false), pd->prot(r.raw));
+			break;
+		case PTW_WALK_NOT_MAPPED:
+			stats->holes++;
+			flush_range(&rs);
+			note(&st, r.range_start, pd->kernel_level(g, r.idx, true), pd->prot(r.raw));
+			break;
+		case PTW_WALK_NOT_IN_DUMP:
+			stats->gaps++;
+			flush_range(&rs);
+			/* Said once, as a run of its own: its extent is the entry
+			 * whose table is missing. */
+			note(&st, r.range_start, LEVEL_GAP, 0);
+			if (sink->gap)
+				sink->gap(sink->arg, &r);
+			break;
+		case PTW_WALK_BAD_TABLE:
+			stats->bad++;
+			flush_range(&rs);
+			note(&st, r.range_start, LEVEL_BAD, 0);
+			if (sink->bad)
+				sink->bad(sink->arg, &r);
+			break;
+		case PTW_WALK_NON_CANONICAL:
+			flush_range(&rs);
+			break;
+		}
+	}
+	flush_range(&rs);
+	stats->budget_exhausted = it.budget == 0;
+	/* note_page_flush(): a final note at the end closes the last run. */
+	if (st.started)
+		note(&st, it.budget == 0 ? it.va : end, LEVEL_END, 0);
+	return NULL;
+}

@@ -1,0 +1,59 @@
+/* What an architecture tells the kernel-style page-table dump (`maps` text
+ * output): which descriptor bits make a range's attributes, how to print
+ * them, how the kernel names levels, and where it draws region markers.
+ * The output must diff cleanly against /sys/kernel/debug/kernel_page_tables
+ * of the same kernel (arch/arm64/mm/ptdump.c, mm/ptdump.c). */
+#ifndef PTW_PTDUMP_H
+#define PTW_PTDUMP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "vmcoreinfo.h"
+#include "xlat.h"
+
+/* A `---[ name ]---` line, printed when the dump reaches `start`. */
+struct ptw_marker {
+	uint64_t start;
+	const char *name;
+};
+
+#define PTW_MAX_MARKERS 24
+
+/* How the dead kernel's own ptdump would have shown its table. */
+struct ptw_ptdump_view {
+	uint64_t start;        /* where the kernel's walk starts */
+	unsigned n;            /* markers, in order; the first at start */
+	struct ptw_marker m[PTW_MAX_MARKERS];
+	bool old_level_names;  /* 6.1 named a 3-level kernel's top level "PGD" */
+};
+
+struct ptw_ptdump_ops {
+	/** The bits of an entry that ptdump compares and prints (its `prot`). */
+	uint64_t (*prot)(uint64_t raw);
+	/** Append the attribute columns for prot, each as " <text>", to buf. */
+	void (*format)(uint64_t prot, char *buf, size_t len);
+	/** The kernel's level number (0 = PGD .. 4 = PTE) for an entry at tree
+	 * index idx: holes are reported at the real (unfolded) level, leaves
+	 * at their own. Runs of different levels are never merged. */
+	int (*kernel_level)(const struct ptw_geom *g, unsigned idx, bool hole);
+	/** The name the kernel prints for that level number. */
+	const char *(*level_name)(const struct ptw_ptdump_view *v, const struct ptw_geom *g,
+				  int kernel_level);
+	/** The start and markers of the kernel's dump of its own table. Some
+	 * depend on build options that the dump shows only in its tables:
+	 * is_mapped(arg, va) asks whether va is mapped. */
+	struct ptw_error *(*view)(const struct ptw_xlat *x, const struct ptw_vmcoreinfo *vi,
+				  bool (*is_mapped)(void *arg, uint64_t va), void *arg,
+				  struct ptw_ptdump_view *ret);
+	/** Kernel W+X / user-access rules, for `check`: whether prot is a
+	 * writable and executable kernel mapping, and whether EL0 can reach it. */
+	bool (*is_wx)(uint64_t prot);
+	bool (*is_user)(uint64_t prot);
+};
+
+extern const struct ptw_ptdump_ops ptw_ptdump_arm64;
+
+#endif
