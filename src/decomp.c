@@ -120,6 +120,10 @@ static struct ptw_error *decode_zlib(struct ptw_decomp *decomp, const void *in, 
 	case Z_STREAM_END:
 		if (produced != out_len)
 			return size_mismatch(PTW_CODEC_ZLIB, "", produced, out_len);
+		/* The descriptor's size is exact: leftovers mean it is wrong. */
+		if (zs->avail_in)
+			return ptw_error_create(PTW_E_BAD_DATA, "zlib data has %u trailing bytes",
+						zs->avail_in);
 		return NULL;
 	case Z_BUF_ERROR:
 		if (zs->avail_out == 0)

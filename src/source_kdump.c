@@ -1117,11 +1117,12 @@ static struct ptw_error *visit_ranges(uint64_t first_pfn, const unsigned char *b
 	struct range_walk *w = arg;
 	uint64_t bs = w->k->block_size;
 	for (uint64_t i = 0; i < nbits;) {
-		/* Skip whole bytes that continue the current state. */
-		if (i % 8 == 0 && i + 8 <= nbits) {
-			unsigned char byte = b1[i / 8];
-			if ((byte == 0 && !w->open) || (byte == 0xff && w->open)) {
-				i += 8;
+		/* Skip whole words that continue the current state. */
+		if (i % 64 == 0 && i + 64 <= nbits) {
+			uint64_t word;
+			memcpy(&word, b1 + i / 8, 8);
+			if ((word == 0 && !w->open) || (word == UINT64_MAX && w->open)) {
+				i += 64;
 				continue;
 			}
 		}
@@ -1169,12 +1170,15 @@ static struct ptw_error *visit_count(uint64_t first_pfn, const unsigned char *b1
 				     size_t len, uint64_t nbits, void *arg, bool *stop)
 {
 	struct page_count *c = arg;
-	size_t whole = (size_t)(nbits / 8);
-	for (size_t i = 0; i < whole; i++) {
-		c->present += (unsigned)__builtin_popcount(b2[i]);
-		c->excluded += (unsigned)__builtin_popcount(b1[i] & ~b2[i] & 0xff);
+	size_t words = (size_t)(nbits / 64);
+	for (size_t i = 0; i < words; i++) {
+		uint64_t w1, w2;
+		memcpy(&w1, b1 + 8 * i, 8);
+		memcpy(&w2, b2 + 8 * i, 8);
+		c->present += (unsigned)__builtin_popcountll(w2);
+		c->excluded += (unsigned)__builtin_popcountll(w1 & ~w2);
 	}
-	for (uint64_t i = (uint64_t)whole * 8; i < nbits; i++) {
+	for (uint64_t i = (uint64_t)words * 64; i < nbits; i++) {
 		bool in1 = get_bit(b1, i), in2 = get_bit(b2, i);
 		c->present += in2;
 		c->excluded += in1 && !in2;

@@ -319,7 +319,8 @@ struct ptw_error *kdump_view_init_flattened(struct kdump_view *view, struct ptw_
 	if (!ended)
 		view->truncated = true;
 
-	qsort(scan->runs, scan->nruns, sizeof(*scan->runs), compare_runs);
+	if (scan->nruns)
+		qsort(scan->runs, scan->nruns, sizeof(*scan->runs), compare_runs);
 	err = resolve_overlaps(scan->runs, scan->nruns, &out);
 	if (err)
 		goto fail;

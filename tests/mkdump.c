@@ -55,7 +55,7 @@
 
 #define EXIT_SKIP 77
 #define MAX_POKE 4096
-#define MAX_BITMAP_BYTES (256u << 20)
+#define MAX_BITMAP_BYTES (1u << 30)
 
 enum fill_kind { FILL_ZERO, FILL_BYTE, FILL_ADDR, FILL_RANDOM };
 enum out_format { OUT_ELF64, OUT_ELF32, OUT_KDUMP };
@@ -105,6 +105,7 @@ struct file_poke {
 
 struct flat_record {
 	int64_t offset, size;
+	bool last; /* after the data records instead of before them */
 };
 
 /* Growable arrays without a macro zoo: each list holds its own count. */
@@ -559,10 +560,11 @@ static void parse_line(struct spec *sp, char *line, bool *in_vmcoreinfo)
 		o->delta = (int64_t)number(tok[2]);
 	} else if (!strcmp(d, "flatten")) {
 		parse_flatten(sp, tok, ntok);
-	} else if (!strcmp(d, "flat-record") && ntok == 3) {
+	} else if (!strcmp(d, "flat-record") && (ntok == 3 || (ntok == 4 && !strcmp(tok[3], "last")))) {
 		struct flat_record *r = PUSH(sp->flat_records, sp->nflat_records);
 		r->offset = (int64_t)number(tok[1]);
 		r->size = (int64_t)number(tok[2]);
+		r->last = ntok == 4;
 	} else if (!strcmp(d, "elf-quirks") && ntok == 2 && !strcmp(tok[1], "qemu")) {
 		sp->qemu_quirks = true;
 	} else if (!strcmp(d, "load-vaddr") && ntok == 2) {
@@ -1049,6 +1051,33 @@ static const char *default_machine(unsigned machine)
 	}
 }
 
+static bool all_zero(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		if (w)
+			return false;
+	}
+	for (; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+/* Write only the non-zero 64 KiB pieces: huge, mostly empty bitmaps become
+ * file holes instead of gigabytes on disk. */
+static void write_sparse(struct out *o, uint64_t off, const unsigned char *buf, uint64_t len)
+{
+	const uint64_t piece = 65536;
+	for (uint64_t at = 0; at < len; at += piece) {
+		size_t n = len - at < piece ? (size_t)(len - at) : (size_t)piece;
+		if (!all_zero(buf + at, n))
+			out_write(o, off + at, buf + at, n);
+	}
+}
+
 static void write_kdump(const struct spec *sp, struct out *o, FILE *map)
 {
 	uint64_t bs = sp->block_size;
@@ -1151,8 +1180,8 @@ static void write_kdump(const struct spec *sp, struct out *o, FILE *map)
 	out_write(o, sub_off, sub, sub_size);
 	if (notes.len)
 		out_write(o, notes_off, notes.data, notes.len);
-	out_write(o, bitmap1, bm1, half);
-	out_write(o, bitmap2, bm2, half);
+	write_sparse(o, bitmap1, bm1, half);
+	write_sparse(o, bitmap2, bm2, half);
 
 	if (map) {
 		fprintf(map, "format=kdump\nblock_size=%" PRIu64 "\nsub_header=%" PRIu64 "\nnotes=%" PRIu64
@@ -1173,6 +1202,11 @@ static void write_kdump(const struct spec *sp, struct out *o, FILE *map)
 	uint64_t desc_at = descs;
 	size_t nth = 0;
 	for (uint64_t b = 0; b < nbits; b++) {
+		/* Skip empty bitmap words whole: sparse machines have billions of bits. */
+		if (b % 64 == 0 && b + 64 <= nbits && all_zero(bm2 + b / 8, 8)) {
+			b += 63;
+			continue;
+		}
 		if (!bit_get(bm2, b))
 			continue;
 		uint64_t pa = b * bs;
@@ -1266,12 +1300,19 @@ static void flat_record(FILE *f, int64_t offset, int64_t size)
 	fwrite(h, 1, 16, f);
 }
 
-static bool all_zero(const unsigned char *p, size_t n)
+
+/* flat-record lines: a header and, for a sane size, that many 0xee bytes. */
+static void write_extra_records(const struct spec *sp, FILE *f, bool last)
 {
-	for (size_t i = 0; i < n; i++)
-		if (p[i])
-			return false;
-	return true;
+	for (size_t i = 0; i < sp->nflat_records; i++) {
+		const struct flat_record *r = &sp->flat_records[i];
+		if (r->last != last)
+			continue;
+		flat_record(f, r->offset, r->size);
+		if (r->size > 0 && r->size <= (1 << 20))
+			for (int64_t j = 0; j < r->size; j++)
+				fputc(0xee, f);
+	}
 }
 
 /* Re-emit the plain file at fd as the flattened stream (makedumpfile -F). */
@@ -1292,13 +1333,7 @@ static void flatten_file(const struct spec *sp, int fd, const char *path)
 	put_be(header + 24, 1, 8); /* VERSION_FLAT_HEADER */
 	fwrite(header, 1, sizeof(header), f);
 
-	for (size_t i = 0; i < sp->nflat_records; i++) {
-		const struct flat_record *r = &sp->flat_records[i];
-		flat_record(f, r->offset, r->size);
-		if (r->size > 0 && r->size <= (1 << 20))
-			for (int64_t j = 0; j < r->size; j++)
-				fputc(0xee, f);
-	}
+	write_extra_records(sp, f, false);
 	if (sp->rewrite_header) {
 		/* A stale copy of the header first: the later record must win. */
 		unsigned char junk[512];
@@ -1341,6 +1376,7 @@ static void flatten_file(const struct spec *sp, int fd, const char *path)
 		flat_record(f, (int64_t)chunks[i].offset, (int64_t)chunks[i].size);
 		fwrite(buf, 1, chunks[i].size, f);
 	}
+	write_extra_records(sp, f, true);
 	if (!sp->no_end)
 		flat_record(f, -1, -1);
 	free(buf);
@@ -1432,7 +1468,8 @@ int main(int argc, char **argv)
 		die("block-size must be a power of two");
 	if (sp.header_version < 0)
 		die("header-version must be >= 0");
-	qsort(sp.pokes, sp.npokes, sizeof(*sp.pokes), compare_pokes);
+	if (sp.npokes)
+		qsort(sp.pokes, sp.npokes, sizeof(*sp.pokes), compare_pokes);
 	if (sp.flatten && sp.format != OUT_KDUMP)
 		die("flatten applies to kdump output only");
 
