@@ -137,9 +137,18 @@ struct ptw_error *ptw_arm64_detect(const struct ptw_vmcoreinfo *vi, uint64_t pag
 		x.fmt = PTW_PTE_ARM64_VMSA;
 		x.fmt_source = "48-bit output addresses";
 	}
-	x.pa_bits = x.fmt == PTW_PTE_ARM64_VMSA ? 48 : 52;
-	if (have_mpb && (unsigned)mpb < x.pa_bits)
+	/* pa_bits is the configured size (CONFIG_ARM64_PA_BITS), like va_bits;
+	 * the descriptor format says what the MMU could express at run time.
+	 * 4K/16K with VA_BITS=52 forces ARM64_PA_BITS_52 (arch/arm64/Kconfig,
+	 * 6.9+: PA_BITS_48 depends on 64K_PAGES || !VA_BITS_52), although
+	 * MAX_PHYSMEM_BITS says 48 when the CPU lacks LPA2. Otherwise
+	 * MAX_PHYSMEM_BITS is PHYS_MASK_SHIFT = CONFIG_ARM64_PA_BITS. */
+	if (page_shift != 16 && x.va_bits == 52)
+		x.pa_bits = 52;
+	else if (have_mpb)
 		x.pa_bits = (unsigned)mpb;
+	else
+		x.pa_bits = x.fmt == PTW_PTE_ARM64_VMSA ? 48 : 52;
 
 	/* The root: swapper_pg_dir is in the kernel image, so
 	 * __pa_symbol = VA - kimage_voffset (4.6+ image outside the linear map;
