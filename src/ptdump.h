@@ -52,6 +52,8 @@ struct ptw_ptdump_ops {
 	 * writable and executable kernel mapping, and whether EL0 can reach it. */
 	bool (*is_wx)(uint64_t prot);
 	bool (*is_user)(uint64_t prot);
+	/** Whether prot maps device memory (MMIO may lie outside RAM). */
+	bool (*is_device)(uint64_t prot);
 };
 
 extern const struct ptw_ptdump_ops ptw_ptdump_arm64;

@@ -251,6 +251,12 @@ static bool arm64_is_user(uint64_t prot)
 	return (prot & PTE_VALID) && (prot & PTE_USER);
 }
 
+static bool arm64_is_device(uint64_t prot)
+{
+	uint64_t attr = (prot & PTE_ATTRINDX_MASK) >> 2;
+	return attr == MT_DEVICE_nGnRnE || attr == MT_DEVICE_nGnRE;
+}
+
 const struct ptw_ptdump_ops ptw_ptdump_arm64 = {
 	.prot = arm64_prot,
 	.format = arm64_format,
@@ -259,4 +265,5 @@ const struct ptw_ptdump_ops ptw_ptdump_arm64 = {
 	.view = arm64_view,
 	.is_wx = arm64_is_wx,
 	.is_user = arm64_is_user,
+	.is_device = arm64_is_device,
 };

@@ -70,7 +70,7 @@ struct ptw_cli {
 /* One per command file; main.c lists them in its dispatch table. */
 extern const struct ptw_command ptw_cmd_info;
 extern const struct ptw_command ptw_cmd_layout, ptw_cmd_vtop, ptw_cmd_ptov, ptw_cmd_read;
-extern const struct ptw_command ptw_cmd_maps;
+extern const struct ptw_command ptw_cmd_maps, ptw_cmd_check;
 
 /** Parse argv after the command name into cli. Prints usage errors itself; returns an exit code or -1 to go on. */
 int ptw_cli_parse(struct ptw_cli *cli, const struct ptw_command *cmd, int argc, char **argv);

@@ -12,6 +12,7 @@ static const struct ptw_command *const commands[] = {
 	&ptw_cmd_ptov,
 	&ptw_cmd_read,
 	&ptw_cmd_maps,
+	&ptw_cmd_check,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
