@@ -298,6 +298,13 @@ def cmd_run(a):
         kaslr = vmci.get("KERNELOFFSET")
         kaslr = int(kaslr, 16) if kaslr else None
         syms = info["syms"]
+        for k, v in vmci.items():
+            m = re.match(r"SYMBOL\((\w+)\)$", k)
+            if m and m.group(1) not in syms:
+                syms[m.group(1)] = int(v, 16)
+                if not info.get("vmci_syms_noted"):
+                    info["vmci_syms_noted"] = True
+                    notes.append("symbols missing from /proc/kallsyms were taken from VMCOREINFO SYMBOL() lines")
         truth_syms = {k: hx(v) for k, v in sorted(syms.items())}
 
         # System.map check
