@@ -42,6 +42,38 @@ static bool number(const struct ptw_vmcoreinfo *vi, const char *name, uint64_t *
 	return true;
 }
 
+/* Before 5.4 (commit 14c127c957c1): the kernel half starts at VA_START =
+ * -(1 << VA_BITS) with modules, vmalloc (the image inside it), fixmap, PCI I/O
+ * and vmemmap, and the linear map takes the top half from PAGE_OFFSET =
+ * -(1 << (VA_BITS - 1)). Only what VMCOREINFO states is placed; the rest is
+ * one "gap", not a guess. */
+static struct ptw_error *legacy_layout(const struct ptw_xlat *x, const struct ptw_vmcoreinfo *vi,
+				       struct ptw_regions *ret)
+{
+	struct ptw_regions r = { 0 };
+	uint64_t va_start = -(UINT64_C(1) << x->va_bits), a, b, cur = va_start;
+
+	if (number(vi, "MODULES_VADDR", &a) && number(vi, "MODULES_END", &b) && a >= cur && b > a) {
+		add(&r, "gap", cur, a, "computed");
+		add(&r, "modules", a, b, "vmcoreinfo");
+		cur = b;
+		if (number(vi, "VMALLOC_END", &a) && a > cur && a <= x->page_offset) {
+			add(&r, "vmalloc", cur, a, "vmcoreinfo");
+			cur = a;
+		}
+	}
+	if (number(vi, "VMEMMAP_START", &a) && number(vi, "VMEMMAP_END", &b) && a >= cur && b > a &&
+	    b <= x->page_offset) {
+		add(&r, "gap", cur, a, "computed");
+		add(&r, "vmemmap", a, b, "vmcoreinfo");
+		cur = b;
+	}
+	add(&r, "gap", cur, x->page_offset, "computed");
+	add(&r, "linear map", x->page_offset, 0, "computed");
+	*ret = r;
+	return NULL;
+}
+
 struct ptw_error *ptw_arm64_layout(const struct ptw_xlat *x, const struct ptw_vmcoreinfo *vi,
 				   struct ptw_regions *ret)
 {
@@ -51,10 +83,11 @@ struct ptw_error *ptw_arm64_layout(const struct ptw_xlat *x, const struct ptw_vm
 	bool have_kimg = false;
 	const char *src_mod = "vmcoreinfo", *src_vm = "vmcoreinfo";
 
+	if (x->layout == PTW_LAYOUT_LEGACY)
+		return legacy_layout(x, vi, ret);
 	if (x->layout != PTW_LAYOUT_FLIPPED)
 		return ptw_error_create(PTW_E_NOT_IMPLEMENTED,
-					"the %s arm64 layout is not computed yet (only the flipped 5.4+ one)",
-					x->layout == PTW_LAYOUT_LEGACY ? "pre-5.4" : "unknown");
+					"the kernel's layout is unknown: no SYMBOL(_stext) or OSRELEASE");
 	/* 5.4+ (flipped): MODULES_VADDR = _PAGE_END(VA_BITS_MIN) [+ 128M BPF JIT
 	 * region in 5.4..5.16]; MODULES_VSIZE 128M (2G in 6.5+); VMEMMAP_END =
 	 * -1G in 6.7+ (PCI I/O and fixmap moved above vmemmap), else
