@@ -316,6 +316,14 @@ static struct ptw_error *rank(struct kdump *k, uint64_t pfn, uint64_t *ret)
 	uint64_t nbytes = (pfn - first) / 8;
 	unsigned char buf[512];
 	uint64_t byte = first / 8;
+	/* Bitmap bytes past the end of the file are zero: no need to count them. */
+	uint64_t in_file = k->bitmap2_off < k->view.size ? k->view.size - k->bitmap2_off : 0;
+	if (byte >= in_file) {
+		*ret = count;
+		return NULL;
+	}
+	if (nbytes > in_file - byte)
+		nbytes = in_file - byte;
 	/* At most chunk_bits / 8 bytes: bounded by the index's chunk size. */
 	while (nbytes) {
 		size_t step = nbytes < sizeof(buf) ? (size_t)nbytes : sizeof(buf);
@@ -327,7 +335,7 @@ static struct ptw_error *rank(struct kdump *k, uint64_t pfn, uint64_t *ret)
 		nbytes -= step;
 	}
 	unsigned rest = (unsigned)((pfn - first) % 8);
-	if (rest) {
+	if (rest && byte < in_file) {
 		unsigned char last;
 		struct ptw_error *err = bitmap_bytes(k, k->bitmap2_off, byte, &last, 1, true);
 		if (err)
