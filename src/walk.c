@@ -269,6 +269,17 @@ struct ptw_error *ptw_walk(struct ptw_walker *w, const struct ptw_geom *g, uint6
 			if (in_memory(w, entry_pa)) {
 				r->status = PTW_WALK_NOT_IN_DUMP;
 				r->missing_pa = entry_pa;
+				if (n > 0) {
+					/* The whole table is missing: everything the
+					 * descriptor that pointed to it covers is
+					 * unknown, so the answer holds for that range
+					 * and a listing reports it once. */
+					r->idx = r->step[r->nsteps - 1].idx;
+					r->level = r->step[r->nsteps - 1].level;
+					set_range(r, va, g->shift[r->idx]);
+					r->page_size = ptw_geom_entry_size(g, r->idx);
+					r->missing_pa = table;
+				}
 			} else {
 				r->status = PTW_WALK_BAD_TABLE;
 				r->missing_pa = entry_pa;

@@ -88,8 +88,8 @@ static void print_text(struct vtop_state *st, const struct ptw_xres *res)
 				printf("  CONT: part of a %s contiguous run\n", size);
 			}
 		} else {
-			printf("  not in the dump: the level %d table at %" PRIx64 " is missing\n", r->level,
-			       r->missing_pa);
+			printf("  not in the dump: the table at %" PRIx64 " (from the level %d entry) is missing\n",
+			       r->missing_pa, r->level);
 		}
 		break;
 	case PTW_WALK_NOT_MAPPED:
