@@ -300,9 +300,9 @@ def cmd_run(a):
         syms = info["syms"]
         for k, v in vmci.items():
             m = re.match(r"SYMBOL\((\w+)\)$", k)
-            if m and m.group(1) == "mem_section":
-                # VMCOREINFO gives the array's address (the pointer's value), not &mem_section
-                info["mem_section_array"] = int(v, 16)
+            if m and m.group(1) in ("mem_section", "vmemmap", "mem_map"):
+                # VMCOREINFO gives these pointers' values, not their addresses
+                info.setdefault("value_syms", []).append((m.group(1), int(v, 16)))
             elif m and m.group(1) not in syms:
                 syms[m.group(1)] = int(v, 16)
                 if not info.get("vmci_syms_noted"):
@@ -331,8 +331,8 @@ def cmd_run(a):
         for k in sorted(syms):
             kf(syms[k], k)
             kf(syms[k] + 0x18, k + "+0x18")
-        if info.get("mem_section_array"):
-            kf(info["mem_section_array"], "mem_section array (VMCOREINFO SYMBOL(mem_section))")
+        for name, val in info.get("value_syms", []):
+            kf(val, "%s value (VMCOREINFO SYMBOL(%s))" % (name, name))
         for addr, name, mod in info["modsyms"][:3]:
             kf(addr, "module %s %s" % (mod, name))
 
