@@ -2,7 +2,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "check.h"
+#include "audit.h"
 #include "cli.h"
 #include "json.h"
 #include "xlat_cli.h"

@@ -1,4 +1,4 @@
-#include "check.h"
+#include "audit.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
-/* Audits of a dump's page tables and translation configuration. Each
- * problem is one finding, with what it takes to find it again. */
-#ifndef PTW_CHECK_H
-#define PTW_CHECK_H
+/* Audits of a dump's page tables and translation configuration (`check`).
+ * Each problem is one finding, with what it takes to find it again. */
+#ifndef PTW_AUDIT_H
+#define PTW_AUDIT_H
 
 #include <stdbool.h>
 #include <stdint.h>
