@@ -6,6 +6,8 @@ Truth comes from outside ptwalk: the kernel's config, QEMU's monitor
 (testdata/make-dumps). Usage:
 
     tests/truth.py info        `info --json` on every committed dump file
+    tests/truth.py maps        `maps --json` of the kernel table (and of each
+                               test process's table) covers every gva2gpa fact
 
 Each check prints "ok - ..." or "not ok - ..."; the run ends with the line
 "N passed, N failed" and exits non-zero on any failure. ELF dumps are stored
@@ -140,8 +142,75 @@ def check_info(rep):
                           "%s != %s" % (x["kaslr_offset"], truth["kaslr_offset"]))
 
 
+def ptwalk_lines(*args):
+    r = subprocess.run([PTWALK] + list(args), capture_output=True, text=True)
+    if r.returncode != 0:
+        return None, r.stderr.strip()
+    try:
+        return [json.loads(l) for l in r.stdout.splitlines()], None
+    except ValueError as e:
+        return None, "bad JSON: %s" % e
+
+
+def check_ranges(rep, what, recs, facts):
+    """Ranges sorted and disjoint; each mapped fact in exactly one range with
+    the right PA; each unmapped fact in none."""
+    ranges = [(hexnum(r["start"]), hexnum(r["end"]) or (1 << 64), hexnum(r["pa"]))
+              for r in recs if not r.get("gap") and not r.get("bad")]
+    ordered = all(a[1] <= b[0] for a, b in zip(ranges, ranges[1:]))
+    rep.check(ordered and all(s < e for s, e, _ in ranges), what + ": ranges sorted and disjoint")
+    import bisect
+    starts = [r[0] for r in ranges]
+    bad = []
+    for f in facts:
+        va, pa = hexnum(f["va"]), hexnum(f.get("pa"))
+        i = bisect.bisect_right(starts, va) - 1
+        hit = ranges[i] if i >= 0 and ranges[i][0] <= va < ranges[i][1] else None
+        if pa is None:
+            if hit:
+                bad.append("%#x: unmapped per QEMU, in range %#x-%#x" % (va, hit[0], hit[1]))
+        elif not hit:
+            bad.append("%#x: mapped per QEMU (pa %#x), in no range" % (va, pa))
+        elif hit[2] + (va - hit[0]) != pa:
+            bad.append("%#x: pa %#x, QEMU says %#x" % (va, hit[2] + (va - hit[0]), pa))
+    rep.check(not bad, "%s: %d gva2gpa facts against the ranges" % (what, len(facts)),
+              "; ".join(bad[:5]))
+
+
+def elf_file(case_dir, truth):
+    """The case's uncompressed-format dump: ELF if there, else the first file."""
+    files = truth.get("files", [])
+    for entry in files:
+        if entry["format"].startswith("elf"):
+            return dump_path(case_dir, entry)
+    return dump_path(case_dir, files[0]) if files else None
+
+
+def check_maps(rep):
+    for case_dir, truth in cases():
+        name = truth["case"]
+        path = elf_file(case_dir, truth)
+        if path is None or truth["arch"] != "arm64":
+            continue
+        recs, err = ptwalk_lines("maps", path, "--json", "-q")
+        rep.check(recs is not None, name + ": maps --json runs", err or "")
+        if recs is None:
+            continue
+        facts = [f for f in truth.get("kernel_facts", []) if hexnum(f["va"]) >> 63]
+        check_ranges(rep, name + " kernel table", recs, facts)
+        for proc in truth.get("processes", []):
+            root = proc.get("ttbr0") or proc.get("cr3")
+            if not root or not proc.get("facts"):
+                continue
+            recs, err = ptwalk_lines("maps", path, "--json", "-q", "--pgd", root)
+            what = "%s pid %s user table" % (name, proc.get("pid"))
+            rep.check(recs is not None, what + ": maps --json --pgd runs", err or "")
+            if recs is not None:
+                check_ranges(rep, what, recs, proc["facts"])
+
+
 def main():
-    if len(sys.argv) != 2 or sys.argv[1] not in ("info",):
+    if len(sys.argv) != 2 or sys.argv[1] not in ("info", "maps"):
         print(__doc__)
         return 2
     rep = Report()
@@ -149,7 +218,7 @@ def main():
         # A release tarball carries no sample dumps: skip, and say so.
         print("# SKIP: no testdata/*/truth.json under %s" % TOP_SRCDIR)
         return 77
-    check_info(rep)
+    {"info": check_info, "maps": check_maps}[sys.argv[1]](rep)
     return rep.finish()
 
 
