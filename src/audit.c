@@ -207,7 +207,6 @@ static struct ptw_error *audit_tree(struct check_state *st, struct ptw_walker *w
 	return NULL;
 }
 
-
 /* VMCOREINFO against itself and against the tables. */
 static struct ptw_error *audit_config(struct check_state *st, struct ptw_walker *w)
 {
@@ -220,19 +219,9 @@ static struct ptw_error *audit_config(struct check_state *st, struct ptw_walker 
 			 x->vabits_actual, x->va_bits);
 		report(st, &f);
 	}
-	int64_t maxphys;
-	struct ptw_error *e = ptw_vmcoreinfo_number(vi, "MAX_PHYSMEM_BITS", &maxphys);
-	if (!e && maxphys < (int64_t)x->pa_bits) {
-		struct ptw_finding f = { .kind = "config-conflict" };
-		snprintf(f.detail, sizeof(f.detail),
-			 "NUMBER(MAX_PHYSMEM_BITS)=%" PRId64 " is below the %u-bit output addresses in use",
-			 maxphys, x->pa_bits);
-		report(st, &f);
-	}
-	ptw_error_destroy(e);
 	/* The root table must map the kernel image where kimage_voffset says. */
 	uint64_t stext;
-	e = ptw_vmcoreinfo_symbol(vi, "_stext", &stext);
+	struct ptw_error *e = ptw_vmcoreinfo_symbol(vi, "_stext", &stext);
 	if (!e && x->have_kimage_voffset) {
 		struct ptw_walk_result r;
 		struct ptw_error *err = ptw_walk(w, &x->kernel, stext, &r);

@@ -8,6 +8,8 @@ Truth comes from outside ptwalk: the kernel's config, QEMU's monitor
     tests/truth.py info        `info --json` on every committed dump file
     tests/truth.py maps        `maps --json` of the kernel table (and of each
                                test process's table) covers every gva2gpa fact
+    tests/truth.py check       `check` is clean on every file of every case
+                               (a finding there must be explained here)
 
 Each check prints "ok - ..." or "not ok - ..."; the run ends with the line
 "N passed, N failed" and exits non-zero on any failure. ELF dumps are stored
@@ -209,8 +211,28 @@ def check_maps(rep):
                 check_ranges(rep, what, recs, proc["facts"])
 
 
+# Findings a real dump is known to have, with the reason: (case, kind) -> why.
+EXPLAINED_FINDINGS = {}
+
+
+def check_check(rep):
+    for case_dir, truth in cases():
+        if truth["arch"] != "arm64":
+            continue
+        for entry in truth.get("files", []):
+            path = dump_path(case_dir, entry)
+            what = "%s/%s" % (truth["case"], entry["name"])
+            if path is None:
+                continue
+            r = subprocess.run([PTWALK, "check", path, "--json", "-q"], capture_output=True, text=True)
+            findings = [json.loads(l) for l in r.stdout.splitlines()]
+            unexplained = [f for f in findings if (truth["case"], f["kind"]) not in EXPLAINED_FINDINGS]
+            rep.check(r.returncode in (0, 3) and not unexplained, what + ": check is clean",
+                      "exit %d; %s" % (r.returncode, r.stderr.strip() or unexplained[:3]))
+
+
 def main():
-    if len(sys.argv) != 2 or sys.argv[1] not in ("info", "maps"):
+    if len(sys.argv) != 2 or sys.argv[1] not in ("info", "maps", "check"):
         print(__doc__)
         return 2
     rep = Report()
@@ -218,7 +240,7 @@ def main():
         # A release tarball carries no sample dumps: skip, and say so.
         print("# SKIP: no testdata/*/truth.json under %s" % TOP_SRCDIR)
         return 77
-    {"info": check_info, "maps": check_maps}[sys.argv[1]](rep)
+    {"info": check_info, "maps": check_maps, "check": check_check}[sys.argv[1]](rep)
     return rep.finish()
 
 
