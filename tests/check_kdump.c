@@ -339,6 +339,23 @@ START_TEST(test_max_mapnr_64)
 }
 END_TEST
 
+/* One part of a split dump: its descriptors count from its first PFN. */
+START_TEST(test_split)
+{
+	const char *d[] = {"compress zlib", "split 0x40200 0x40810", NULL};
+	char *path = make("dump", base_spec, d);
+	struct ptw_source *src = open_ok(path);
+	expect_not_present(src, 0x40000000);
+	expect_not_present(src, 0x401ff000);
+	ck_assert_uint_eq(read_u64(src, 0x40200008), 0x40200008);
+	ck_assert_uint_eq(read_u64(src, 0x403ffff8), 0x403ffff8);
+	ck_assert(ptw_source_is_present(src, 0x40800000));
+	expect_not_present(src, 0x40810000);
+	ptw_source_close(src);
+	free(path);
+}
+END_TEST
+
 /* The 32-bit header layout (i386 makedumpfile, QEMU for 32-bit guests). */
 START_TEST(test_header_abi32)
 {
@@ -823,6 +840,7 @@ static Suite *kdump_suite(void)
 	tcase_add_loop_test(tc, test_header_versions, 0, 7);
 	tcase_add_test(tc, test_max_mapnr_64);
 	tcase_add_test(tc, test_header_abi32);
+	tcase_add_test(tc, test_split);
 	tcase_add_test(tc, test_big_endian);
 	tcase_add_test(tc, test_rank_chunk_boundaries);
 	tcase_add_test(tc, test_big_blocks_cached_reads);

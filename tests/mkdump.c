@@ -15,7 +15,7 @@
  *   vmcoreinfo / KEY=VALUE lines / end  the VMCOREINFO text
  *   prstatus PID [IDX=VALUE|VALUE]...   one CPU's NT_PRSTATUS
  *   block-size, compress, header-version, header-abi, endian, utsname-*, dump-level,
- *   incomplete, share-zero-pages, max-mapnr, bitmap-blocks, desc, inflate   (kdump)
+ *   incomplete, share-zero-pages, split, max-mapnr, bitmap-blocks, desc, inflate   (kdump)
  *   flatten [record-size=N] [order=...] [rewrite-header] [skip-zero] [no-end], flat-record
  *   elf-quirks qemu, load-vaddr OFFSET                                        (ELF)
  *   truncate N|-N, poke OFFSET = HEX                                          (the output file)
@@ -135,6 +135,8 @@ struct spec {
 	int dump_level;
 	bool incomplete;
 	bool share_zero;
+	bool split;
+	uint64_t split_start, split_end;
 	bool have_max_mapnr, have_bitmap_blocks;
 	uint64_t max_mapnr;
 	uint32_t bitmap_blocks;
@@ -531,6 +533,10 @@ static void parse_line(struct spec *sp, char *line, bool *in_vmcoreinfo)
 		sp->dump_level = (int)number(tok[1]);
 	} else if (!strcmp(d, "incomplete") && ntok == 1) {
 		sp->incomplete = true;
+	} else if (!strcmp(d, "split") && ntok == 3) {
+		sp->split = true;
+		sp->split_start = number(tok[1]);
+		sp->split_end = number(tok[2]);
 	} else if (!strcmp(d, "share-zero-pages") && ntok == 1) {
 		sp->share_zero = true;
 	} else if (!strcmp(d, "max-mapnr") && ntok == 2) {
@@ -1112,7 +1118,8 @@ static void write_kdump(const struct spec *sp, struct out *o, FILE *map)
 			bit_set(bm1, b);
 			if (!overlaps_any(sp->excludes, sp->nexcludes, b * bs, (b + 1) * bs) && !bit_get(bm2, b)) {
 				bit_set(bm2, b);
-				ndumped++;
+				if (!sp->split || (b >= sp->split_start && b < sp->split_end))
+					ndumped++;
 			}
 		}
 	}
@@ -1175,8 +1182,19 @@ static void write_kdump(const struct spec *sp, struct out *o, FILE *map)
 		put(o, sub + vmci + 8 + w, notes_off, 8);
 		put(o, sub + vmci + 16 + w, notes.len, w);
 	}
-	if (version >= 6)
+	if (sp->split && version >= 2) {
+		/* split, then the obsolete word-sized start_pfn/end_pfn */
+		put(o, sub + w + 4, 1, 4);
+		put(o, sub + (wide ? 16 : 12), sp->split_start, w);
+		put(o, sub + (wide ? 24 : 16), sp->split_end, w);
+	}
+	if (version >= 6) {
+		if (sp->split) {
+			put(o, sub + (wide ? 80 : 56), sp->split_start, 8);
+			put(o, sub + (wide ? 88 : 64), sp->split_end, 8);
+		}
 		put(o, sub + (wide ? 96 : 72), max_mapnr, 8);
+	}
 	out_write(o, sub_off, sub, sub_size);
 	if (notes.len)
 		out_write(o, notes_off, notes.data, notes.len);
@@ -1208,6 +1226,9 @@ static void write_kdump(const struct spec *sp, struct out *o, FILE *map)
 			continue;
 		}
 		if (!bit_get(bm2, b))
+			continue;
+		/* A split part holds the descriptors of its own PFN range only. */
+		if (sp->split && (b < sp->split_start || b >= sp->split_end))
 			continue;
 		uint64_t pa = b * bs;
 		fill_memory(sp, pa, page, bs);
