@@ -184,7 +184,11 @@ static struct ptw_error *audit_tree(struct check_state *st, struct ptw_walker *w
 	st->g = g;
 	st->kernel_half = kernel;
 	st->missing_tables = 0;
-	struct ptw_error *err = ptw_maps_walk(w, g, start, end, st->pd, NULL, &sink, &stats);
+	uint64_t budget;
+	struct ptw_error *err = ptw_maps_budget(st->dump->src, g, &budget);
+	if (err)
+		return err;
+	err = ptw_maps_walk(w, g, start, end, st->pd, NULL, &sink, budget, &stats);
 	if (err)
 		return err;
 	if (st->missing_tables) {

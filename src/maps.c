@@ -104,7 +104,7 @@ static void add_leaf(struct range_state *rs, const struct ptw_walk_result *r, ui
 struct ptw_error *ptw_maps_walk(struct ptw_walker *w, const struct ptw_geom *g, uint64_t start,
 				uint64_t end, const struct ptw_ptdump_ops *pd,
 				const struct ptw_ptdump_view *view, const struct ptw_maps_sink *sink,
-				struct ptw_maps_stats *stats)
+				uint64_t budget, struct ptw_maps_stats *stats)
 {
 	struct ptdump_state st = { .sink = sink, .view = view, .pd = pd, .g = g };
 	struct range_state rs = { .sink = sink };
@@ -114,6 +114,8 @@ struct ptw_error *ptw_maps_walk(struct ptw_walker *w, const struct ptw_geom *g, 
 
 	memset(stats, 0, sizeof(*stats));
 	ptw_walk_iter_init(&it, w, g, start, end);
+	if (budget && budget < it.budget)
+		it.budget = budget;
 	for (;;) {
 		struct ptw_error *err = ptw_walk_next(&it, &r, &done);
 		if (err)
@@ -157,5 +159,19 @@ struct ptw_error *ptw_maps_walk(struct ptw_walker *w, const struct ptw_geom *g, 
 	/* note_page_flush(): a final note at the end closes the last run. */
 	if (st.started)
 		note(&st, it.budget == 0 ? it.va : end, LEVEL_END, 0);
+	return NULL;
+}
+
+struct ptw_error *ptw_maps_budget(struct ptw_source *src, const struct ptw_geom *g, uint64_t *ret)
+{
+	uint64_t present, excluded;
+	struct ptw_error *err = src->ops->count_pages(src, UINT64_C(1) << g->page_shift, &present,
+						      &excluded);
+	if (err)
+		return err;
+	uint64_t entries = UINT64_C(1) << (g->page_shift - 3);
+	/* The floor covers the holes of a sparse top table; the product cannot
+	 * overflow: present < 2^52 / 2^12 and entries <= 2^13. */
+	*ret = 2 * (present + 1) * entries + (UINT64_C(1) << 20);
 	return NULL;
 }

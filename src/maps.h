@@ -46,10 +46,20 @@ struct ptw_maps_stats {
 };
 
 /** Walk [start, end) of tree g (end 0: to the top of the address space).
- * With a view, ptdump lines carry its markers and level names. */
+ * With a view, ptdump lines carry its markers and level names. At most
+ * `budget` entries are visited (see ptw_maps_budget()). */
 struct ptw_error *ptw_maps_walk(struct ptw_walker *w, const struct ptw_geom *g, uint64_t start,
 				uint64_t end, const struct ptw_ptdump_ops *pd,
 				const struct ptw_ptdump_view *view, const struct ptw_maps_sink *sink,
-				struct ptw_maps_stats *stats);
+				uint64_t budget, struct ptw_maps_stats *stats);
+
+/** A bound on the entries a whole-table walk of a tree in `src` may visit.
+ * Without aliasing every table page is read once per reference, so a walk
+ * sees at most (pages in the dump) x (entries per table) entries; twice that
+ * leaves room for tables shared between a few parents, while a table that
+ * is reachable from everywhere (hostile dumps) ends at the bound instead of
+ * running for days. */
+struct ptw_error *ptw_maps_budget(struct ptw_source *src, const struct ptw_geom *g,
+				  uint64_t *ret);
 
 #endif

@@ -200,7 +200,10 @@ static int run_maps(struct ptw_cli *cli)
 		.gap = on_gap, .bad = on_bad,
 	};
 	struct ptw_maps_stats stats;
-	err = ptw_maps_walk(c.w, o.g, start, end, o.pd, o.view, &sink, &stats);
+	uint64_t budget;
+	err = ptw_maps_budget(c.dump->src, o.g, &budget);
+	if (!err)
+		err = ptw_maps_walk(c.w, o.g, start, end, o.pd, o.view, &sink, budget, &stats);
 	if (!err) {
 		if (stats.gaps)
 			ptw_cli_warn(cli, "%s: %" PRIu64 " table(s) missing from the dump", cli->dump_path,

@@ -50,5 +50,20 @@ expect_exit 0 "maps with a table loop ends" -- timeout 20 "$PTWALK" maps "$WORK/
 if grep -q '"bad": true, "start": "0xffff800040000000".*"reason": "table loop' "$WORK/out"; then
 	ok "loop reported as a bad entry"; else not_ok "loop record"; sed 's/^/#   /' "$WORK/out" | head -5; fi
 
-# Ranges from every real dump's kernel table are sorted and disjoint.
+# Aliasing: all 512 entries of the image's L1 table point to one L2 table,
+# all of whose entries point to one L3 table of 512 valid pages. The tree
+# then holds 2^27 leaves in 4 MiB of memory; the walk must stop at its work
+# bound (2 x (1024 + 1) pages x 512 entries + 2^20, about 2.1M entries).
+alias=()
+for i in $(seq 0 511); do
+	alias+=(-D "u64 $((0x40006000 + 8 * i)) = 0x40007003" -D "u64 $((0x40007000 + 8 * i)) = 0x40008003"
+		-D "u64 $((0x40008000 + 8 * i)) = 0x0060000040100703")
+done
+"$MKDUMP" "${alias[@]}" -D 'u64 0x40000808 = 0x40006003' "$SPECS/base.spec" "$WORK/alias" || exit 1
+expect_exit 0 "maps over aliased tables ends" -- timeout 60 "$PTWALK" maps "$WORK/alias" --json
+expect_stderr "stopped at the work bound" "aliased tables: the work bound is reported"
+expect_exit 3 "check over aliased tables ends with findings" -- timeout 60 "$PTWALK" check "$WORK/alias" --json
+if grep -q '"kind": "table-loop".*work bound' "$WORK/out"; then ok "aliased tables: a table-loop finding"; else
+	not_ok "aliased tables finding"; sed 's/^/#   /' "$WORK/out" | tail -3; fi
+
 finish
