@@ -1,6 +1,7 @@
 /* mkdump: write a synthetic crash dump from a text spec.
  *
- *   mkdump [-m MAPFILE] [-D 'directive']... SPEC|- OUTPUT
+ *   mkdump [-m MAPFILE] [-D 'directive']... [--format PRESET] SPEC|- OUTPUT
+ *   mkdump [...] -o OUTPUT SPEC|-        mkdump --list-formats
  *
  * The spec language is documented in tests/mkdump.md; in short, one
  * directive per line, '#' starts a comment:
@@ -42,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <getopt.h>
 #include <unistd.h>
 
 #include <lzo/lzo1x.h>
@@ -1436,7 +1438,45 @@ static void finish_file(const struct spec *sp, const char *path)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: mkdump [-m MAPFILE] [-D 'directive']... SPEC|- OUTPUT\n");
+	fprintf(stderr, "usage: mkdump [-m MAPFILE] [-D 'directive']... [--format PRESET] SPEC|- OUTPUT\n"
+			"       mkdump [options] -o OUTPUT SPEC|-\n"
+			"       mkdump --list-formats\n");
+	exit(1);
+}
+
+/* Named variants, each a few spec lines applied after the spec: one spec
+ * gives a dump in every format (fuzz seeds, format sweeps). */
+struct preset {
+	const char *name;
+	const char *lines[5];
+};
+
+static const struct preset presets[] = {
+	{"elf64", {"format elf64"}},
+	{"elf64-qemu", {"format elf64", "elf-quirks qemu"}},
+	{"elf32", {"format elf32"}},
+	{"kdump-none", {"format kdump", "compress none"}},
+	{"kdump-zlib", {"format kdump", "compress zlib"}},
+	{"kdump-lzo", {"format kdump", "compress lzo"}},
+#ifdef HAVE_SNAPPY
+	{"kdump-snappy", {"format kdump", "compress snappy"}},
+#endif
+#ifdef HAVE_ZSTD
+	{"kdump-zstd", {"format kdump", "compress zstd"}},
+#endif
+	{"kdump-mixed-64k", {"format kdump", "compress zlib,lzo,none", "block-size 65536", "share-zero-pages"}},
+	{"kdump-v3-abi32", {"format kdump", "compress zlib", "header-version 3", "header-abi 32"}},
+	{"kdump-big-endian", {"format kdump", "compress lzo", "endian big"}},
+	{"kdump-flat-zlib", {"format kdump", "compress zlib", "block-size 65536", "flatten record-size=262144"}},
+	{"kdump-flat-shuffled", {"format kdump", "compress lzo", "flatten record-size=1000 order=shuffle=7 rewrite-header"}},
+};
+
+static const struct preset *find_preset(const char *name)
+{
+	for (size_t i = 0; i < sizeof(presets) / sizeof(presets[0]); i++)
+		if (!strcmp(presets[i].name, name))
+			return &presets[i];
+	fprintf(stderr, "mkdump: unknown format preset '%s' (see --list-formats)\n", name);
 	exit(1);
 }
 
@@ -1450,21 +1490,51 @@ int main(int argc, char **argv)
 		.dump_level = 1,
 		.record_size = 65536,
 	};
-	const char *map_path = NULL;
+	const char *map_path = NULL, *out_path = NULL;
+	const struct preset *preset = NULL;
 	char **extra = NULL;
 	size_t nextra = 0;
+	static const struct option longopts[] = {
+		{"format", required_argument, NULL, 'f'},
+		{"list-formats", no_argument, NULL, 'l'},
+		{"output", required_argument, NULL, 'o'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
 	int opt;
-	while ((opt = getopt(argc, argv, "m:D:h")) != -1) {
-		if (opt == 'm')
+	while ((opt = getopt_long(argc, argv, "m:D:o:h", longopts, NULL)) != -1) {
+		if (opt == 'm') {
 			map_path = optarg;
-		else if (opt == 'D')
+		} else if (opt == 'D') {
 			*PUSH(extra, nextra) = optarg;
-		else
+		} else if (opt == 'o') {
+			out_path = optarg;
+		} else if (opt == 'f') {
+			preset = find_preset(optarg);
+		} else if (opt == 'l') {
+			for (size_t i = 0; i < sizeof(presets) / sizeof(presets[0]); i++)
+				puts(presets[i].name);
+			return 0;
+		} else {
 			usage();
+		}
 	}
-	if (argc - optind != 2)
+	if (argc - optind != (out_path ? 1 : 2))
 		usage();
-	const char *spec_path = argv[optind], *out_path = argv[optind + 1];
+	const char *spec_path = argv[optind];
+	if (!out_path)
+		out_path = argv[optind + 1];
+	/* A preset's lines come before the -D lines, so -D still has the last word. */
+	if (preset) {
+		size_t n = 0;
+		while (n < 5 && preset->lines[n])
+			n++;
+		extra = xrealloc(extra, (nextra + n) * sizeof(*extra));
+		memmove(extra + n, extra, nextra * sizeof(*extra));
+		for (size_t i = 0; i < n; i++)
+			extra[i] = (char *)preset->lines[i];
+		nextra += n;
+	}
 
 	bool in_vmcoreinfo = false;
 	FILE *in = strcmp(spec_path, "-") ? fopen(spec_path, "r") : stdin;
