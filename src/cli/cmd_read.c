@@ -173,14 +173,55 @@ static struct ptw_error *read_range(struct reader *rd, uint64_t addr, uint64_t l
 	return err;
 }
 
+/* Batch mode (ADDR is '-'): one address per line on stdin, LENGTH bytes read
+ * at each, in order. A line that is not an address is skipped with a warning
+ * and makes the exit status 2, as vtop does. */
+static struct ptw_error *read_each_stdin_address(struct reader *rd, uint64_t len, unsigned *bad_lines)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	unsigned long long lineno = 0;
+	struct ptw_error *err = NULL;
+
+	while (!err && (n = getline(&line, &cap, stdin)) >= 0) {
+		char *s = line;
+		uint64_t addr;
+
+		lineno++;
+		while (n && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+			s[--n] = '\0';
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (!*s)
+			continue;
+		if (!ptw_parse_u64(s, &addr) || (len && addr + len - 1 < addr)) {
+			(*bad_lines)++;
+			ptw_cli_warn(rd->c->cli, "stdin line %llu: not an address, or the range wraps: '%.40s'",
+				     lineno, s);
+			continue;
+		}
+		err = read_range(rd, addr, len);
+		end_gap(rd);
+		if (!rd->raw)
+			flush_line(rd);
+	}
+	if (!err && ferror(stdin))
+		err = ptw_error_errno(errno, "reading stdin");
+	free(line);
+	return err;
+}
+
 static int run_read(struct ptw_cli *cli)
 {
 	struct ptw_xctx c;
 	struct reader rd = { .c = &c, .out = stdout, .raw = cli->raw };
-	uint64_t addr, len = DEFAULT_LENGTH;
+	uint64_t addr = 0, len = DEFAULT_LENGTH;
+	bool from_stdin = strcmp(cli->args[0], "-") == 0;
+	unsigned bad_lines = 0;
 	struct ptw_error *err;
 
-	if (!ptw_parse_u64(cli->args[0], &addr)) {
+	if (!from_stdin && !ptw_parse_u64(cli->args[0], &addr)) {
 		fprintf(stderr, "ptwalk: read: '%s' is not an address (decimal or 0x hex)\n", cli->args[0]);
 		return PTW_EXIT_USAGE;
 	}
@@ -206,7 +247,10 @@ static int run_read(struct ptw_cli *cli)
 			return ptw_cli_fail(cli, ptw_error_errno(errno, "%s", cli->output));
 		}
 	}
-	err = read_range(&rd, addr, len);
+	if (from_stdin)
+		err = read_each_stdin_address(&rd, len, &bad_lines);
+	else
+		err = read_range(&rd, addr, len);
 	end_gap(&rd);
 	if (!rd.raw)
 		flush_line(&rd);
@@ -215,16 +259,20 @@ static int run_read(struct ptw_cli *cli)
 	ptw_xctx_close(&c);
 	if (err)
 		return ptw_cli_fail(cli, err);
+	if (bad_lines)
+		return PTW_EXIT_USAGE;
 	return rd.gaps ? PTW_EXIT_UNANSWERED : PTW_EXIT_OK;
 }
 
 const struct ptw_command ptw_cmd_read = {
 	.name = "read",
 	.run = run_read,
-	.synopsis = "DUMP ADDR [LENGTH] [--phys] [--pgd PA] [--raw [-o FILE] [--fill BYTE]]",
+	.synopsis = "DUMP ADDR|- [LENGTH] [--phys] [--pgd PA] [--raw [-o FILE] [--fill BYTE]]",
 	.summary = "memory by virtual or physical address: hexdump or raw bytes",
 	.details = "LENGTH defaults to 64. Bytes that are not mapped or not in the dump print as ??\n"
-		   "(the range is named on stderr) and the exit status is 4.",
+		   "(the range is named on stderr) and the exit status is 4.\n"
+		   "ADDR '-' reads one address per line from stdin and reads LENGTH bytes at each, in\n"
+		   "order (with --raw, the bytes one after another: a batch of physical reads).",
 	.options = PTW_OPTS_COMMON | PTW_OPT_PHYS | PTW_OPT_PGD | PTW_OPT_RAW | PTW_OPT_OUTPUT | PTW_OPT_FILL,
 	.min_args = 1,
 	.max_args = 2,
