@@ -1,5 +1,7 @@
 /* ptwtest: guest test program for ptwalk's sample vmcores (testdata/).
  *
+ * Usage: ptwtest spin|sleep [ready]   ("ready": print PTWREADY after the line)
+ *
  * Maps three anonymous regions, fills them with a pattern that encodes the
  * virtual address, prints one parseable line on stdout (the console), then
  * busy-spins in user mode ("spin") or sleeps ("sleep") forever.
@@ -70,6 +72,10 @@ int main(int argc, char **argv)
 	       (void *)c, clen, (void *)(c + 2 * ps));
 	fflush(stdout);
 
+	if (argc > 2 && strcmp(argv[2], "ready") == 0) {
+		printf("PTWREADY\n");
+		fflush(stdout);
+	}
 	if (spin)
 		for (;;)
 			__asm__ volatile("" ::: "memory");

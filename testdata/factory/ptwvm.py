@@ -512,7 +512,9 @@ def cmd_run(a):
         "processes": procs,
         "memory_samples": samples,
         "notes": notes + ["guest ready %.0f s after QEMU start" % boot_s,
-                          "guest console lines: " + "; ".join(info["thp"])],
+                          "guest console lines: " + "; ".join(info["thp"])]
+                 + ["guest kernel log: " + l.strip() for l in text.splitlines()
+                    if re.search(r"page tables isolation|5-level paging|LPA2|52-bit|Memory: ", l)][:6],
     }
     if a.arch == "arm64":
         truth["va_bits"] = int(cfg.get("CONFIG_ARM64_VA_BITS", "0")) or None
@@ -595,7 +597,7 @@ def main():
     r.add_argument("--ram-base", type=lambda s: int(s, 0), default=0x40000000)
     r.add_argument("--page-size", type=int, required=True)
     r.add_argument("--config", required=True)
-    r.add_argument("--config-keys", default=r"PAGES|VA_BITS|PA_BITS|RANDOMIZE_BASE|PGTABLE_LEVELS|LPA2|5LEVEL|PAGE_SHIFT|RELOCATABLE")
+    r.add_argument("--config-keys", default=r"^CONFIG_(ARM64_(4K|16K|64K)_PAGES|ARM64_VA_BITS.*|ARM64_PA_BITS.*|PGTABLE_LEVELS|ARM64_LPA2|ARM64_LVA|ARM64_PAGE_SHIFT|PAGE_SHIFT|X86_5LEVEL|RANDOMIZE_BASE|RANDOMIZE_MEMORY|DYNAMIC_MEMORY_LAYOUT|RELOCATABLE|PAGE_TABLE_ISOLATION|TRANSPARENT_HUGEPAGE|SPARSEMEM_VMEMMAP|VMAP_STACK)$")
     r.add_argument("--kernel-source", required=True)
     r.add_argument("--system-map")
     r.add_argument("--workdir", required=True)
