@@ -8,8 +8,9 @@
 #define LEVEL_GAP (-2)
 #define LEVEL_BAD (-3)
 
-/* The ptdump coalescer: note_page() of arch/arm64/mm/ptdump.c. A run ends
- * when the attributes or the level change or a marker is crossed. */
+/* The ptdump coalescer: note_page() of arch/arm64/mm/ptdump.c and
+ * arch/x86/mm/dump_pagetables.c. A run ends when the attributes or the level
+ * change or a marker is crossed. */
 struct ptdump_state {
 	const struct ptw_maps_sink *sink;
 	const struct ptw_ptdump_view *view;
@@ -20,6 +21,7 @@ struct ptdump_state {
 	int level;
 	uint64_t prot;
 	unsigned marker; /* index of the current marker */
+	uint64_t lines;  /* runs closed since the current marker (x86's st->lines) */
 };
 
 static uint64_t next_marker(const struct ptdump_state *st)
@@ -29,39 +31,60 @@ static uint64_t next_marker(const struct ptdump_state *st)
 	return st->view->m[st->marker + 1].start;
 }
 
+static unsigned max_lines(const struct ptdump_state *st)
+{
+	if (!st->view || st->marker >= st->view->n)
+		return 0;
+	return st->view->max_lines[st->marker];
+}
+
 static void print_marker(struct ptdump_state *st)
 {
 	if (st->view && st->sink->marker && st->marker < st->view->n)
 		st->sink->marker(st->sink->arg, st->view->m[st->marker].name);
 }
 
+static void next_region(struct ptdump_state *st)
+{
+	unsigned limit = max_lines(st);
+
+	/* x86: "... N entries skipped ..." when a region printed fewer lines than it had */
+	if (limit && st->lines > limit && st->sink->skipped)
+		st->sink->skipped(st->sink->arg, st->lines - limit);
+	st->marker++;
+	st->lines = 0;
+	print_marker(st);
+}
+
 static void note(struct ptdump_state *st, uint64_t addr, int level, uint64_t prot)
 {
+	bool one_marker = st->view && st->view->one_marker_per_break;
+
 	if (!st->started) {
 		st->started = true;
 		st->level = level;
 		st->prot = prot;
 		st->start = addr;
+		st->lines = 0;
 		print_marker(st);
 	} else if (prot != st->prot || level != st->level || addr >= next_marker(st)) {
 		/* Gaps and bad entries (negative levels) are printed by their own
 		 * callbacks; a note here only closes the run before them. */
-		if (st->sink->line && st->level >= 0) {
+		unsigned limit = max_lines(st);
+
+		if (st->sink->line && st->level >= 0 && (!limit || st->lines < limit)) {
 			const char *name = st->view ? st->pd->level_name(st->view, st->g, st->level) : "";
-			st->sink->line(st->sink->arg, st->start, addr, name, st->prot);
+			st->sink->line(st->sink->arg, st->start, addr, st->level, name, st->prot);
 		}
-		if (addr >= next_marker(st)) {
-			st->marker++;
-			print_marker(st);
-		}
+		st->lines++;
+		if (addr >= next_marker(st))
+			next_region(st);
 		st->start = addr;
 		st->prot = prot;
 		st->level = level;
 	}
-	if (addr >= next_marker(st)) {
-		st->marker++;
-		print_marker(st);
-	}
+	if (!one_marker && addr >= next_marker(st))
+		next_region(st);
 }
 
 /* The range coalescer: contiguous in VA and PA, same level and attributes. */
@@ -101,21 +124,27 @@ static void add_leaf(struct range_state *rs, const struct ptw_walk_result *r, ui
 	};
 }
 
-struct ptw_error *ptw_maps_walk(struct ptw_walker *w, const struct ptw_geom *g, uint64_t start,
-				uint64_t end, const struct ptw_ptdump_ops *pd,
-				const struct ptw_ptdump_view *view, const struct ptw_maps_sink *sink,
-				uint64_t budget, struct ptw_maps_stats *stats)
+static uint64_t prot_of(const struct ptw_ptdump_ops *pd, const struct ptw_geom *g,
+			const struct ptw_walk_result *r)
 {
-	struct ptdump_state st = { .sink = sink, .view = view, .pd = pd, .g = g };
-	struct range_state rs = { .sink = sink };
+	return pd->prot_of_walk ? pd->prot_of_walk(g, r) : pd->prot(r->raw);
+}
+
+/* Walk [start, end) of g into both coalescers, spending *budget (0: the
+ * iterator's own bound) and leaving what is left in it. */
+static struct ptw_error *walk_range(struct ptw_walker *w, const struct ptw_geom *g, uint64_t start,
+				    uint64_t end, struct ptdump_state *st, struct range_state *rs,
+				    uint64_t *budget, struct ptw_maps_stats *stats, uint64_t *last_va_ret)
+{
+	const struct ptw_maps_sink *sink = rs->sink;
+	const struct ptw_ptdump_ops *pd = st->pd;
 	struct ptw_walk_iter it;
 	struct ptw_walk_result r;
 	bool done = false;
 
-	memset(stats, 0, sizeof(*stats));
 	ptw_walk_iter_init(&it, w, g, start, end);
-	if (budget && budget < it.budget)
-		it.budget = budget;
+	if (*budget && *budget < it.budget)
+		it.budget = *budget;
 	for (;;) {
 		struct ptw_error *err = ptw_walk_next(&it, &r, &done);
 		if (err)
@@ -125,40 +154,74 @@ struct ptw_error *ptw_maps_walk(struct ptw_walker *w, const struct ptw_geom *g, 
 		switch (r.status) {
 		case PTW_WALK_OK:
 			stats->leaves++;
-			add_leaf(&rs, &r, pd->prot(r.raw));
-			note(&st, r.range_start, pd->kernel_level(g, r.idx, false), pd->prot(r.raw));
+			add_leaf(rs, &r, prot_of(pd, g, &r));
+			note(st, r.range_start, pd->kernel_level(g, r.idx, false), prot_of(pd, g, &r));
 			break;
 		case PTW_WALK_NOT_MAPPED:
 			stats->holes++;
-			flush_range(&rs);
-			note(&st, r.range_start, pd->kernel_level(g, r.idx, true), pd->prot(r.raw));
+			flush_range(rs);
+			note(st, r.range_start, pd->kernel_level(g, r.idx, true), prot_of(pd, g, &r));
 			break;
 		case PTW_WALK_NOT_IN_DUMP:
 			stats->gaps++;
-			flush_range(&rs);
+			flush_range(rs);
 			/* Said once, as a run of its own: its extent is the entry
 			 * whose table is missing. */
-			note(&st, r.range_start, LEVEL_GAP, 0);
+			note(st, r.range_start, LEVEL_GAP, 0);
 			if (sink->gap)
 				sink->gap(sink->arg, &r);
 			break;
 		case PTW_WALK_BAD_TABLE:
 			stats->bad++;
-			flush_range(&rs);
-			note(&st, r.range_start, LEVEL_BAD, 0);
+			flush_range(rs);
+			note(st, r.range_start, LEVEL_BAD, 0);
 			if (sink->bad)
 				sink->bad(sink->arg, &r);
 			break;
 		case PTW_WALK_NON_CANONICAL:
-			flush_range(&rs);
+			flush_range(rs);
 			break;
 		}
 	}
-	flush_range(&rs);
-	stats->budget_exhausted = it.budget == 0;
+	flush_range(rs);
+	/* the ranges of one walk share its budget */
+	*budget = it.budget;
+	if (it.budget == 0)
+		stats->budget_exhausted = true;
+	*last_va_ret = it.budget == 0 ? it.va : end;
+	return NULL;
+}
+
+struct ptw_error *ptw_maps_walk(struct ptw_walker *w, const struct ptw_geom *g, uint64_t start,
+				uint64_t end, const struct ptw_ptdump_ops *pd,
+				const struct ptw_ptdump_view *view, const struct ptw_maps_sink *sink,
+				uint64_t budget, struct ptw_maps_stats *stats)
+{
+	struct ptdump_state st = { .sink = sink, .view = view, .pd = pd, .g = g };
+	struct range_state rs = { .sink = sink };
+	uint64_t last = end;
+	struct ptw_error *err = NULL;
+
+	memset(stats, 0, sizeof(*stats));
+	if (view && view->nranges) {
+		/* The kernel's own ranges (x86: ptdump_walk_pgd_level_core's
+		 * ptdump_ranges[]); nothing is noted between them. */
+		for (unsigned i = 0; i < view->nranges && i < 2 && !err && !stats->budget_exhausted; i++) {
+			const struct ptw_view_range *vr = &view->ranges[i];
+			struct ptw_geom half = *g;
+
+			if (vr->lower_half)
+				half.upper = false;
+			err = walk_range(w, &half, vr->start, vr->end, &st, &rs, &budget, stats, &last);
+		}
+	} else {
+		err = walk_range(w, g, start, end, &st, &rs, &budget, stats, &last);
+	}
+	if (err)
+		return err;
 	/* note_page_flush(): a final note at the end closes the last run. */
 	if (st.started)
-		note(&st, it.budget == 0 ? it.va : end, LEVEL_END, 0);
+		note(&st, last, LEVEL_END, 0);
 	return NULL;
 }
 

@@ -28,7 +28,10 @@ struct ptw_maps_sink {
 	void *arg;
 	/* The kernel's ptdump stream; either may be NULL. */
 	void (*marker)(void *arg, const char *name);
-	void (*line)(void *arg, uint64_t start, uint64_t end, const char *level, uint64_t prot);
+	void (*line)(void *arg, uint64_t start, uint64_t end, int kernel_level, const char *level,
+		     uint64_t prot);
+	/* Lines a marker's max_lines left out, said when its region ends; may be NULL. */
+	void (*skipped)(void *arg, uint64_t lines);
 	/* Coalesced mappings; may be NULL. */
 	void (*range)(void *arg, const struct ptw_map_range *r);
 	/* A table the dump lacks (NOT_IN_DUMP) or a forbidden descriptor

@@ -20,6 +20,16 @@ struct ptw_marker {
 	const char *name;
 };
 
+/* One stretch of address space the kernel's dump walks. */
+struct ptw_view_range {
+	uint64_t start;
+	uint64_t end;     /* exclusive; 0 = the end of the address space */
+	bool lower_half;  /* walked through the kernel root as a lower-half tree
+			     (x86-64: one CR3 tree serves both halves) */
+};
+
+struct ptw_walk_result;
+
 #define PTW_MAX_MARKERS 24
 
 /* How the dead kernel's own ptdump would have shown its table. */
@@ -28,6 +38,16 @@ struct ptw_ptdump_view {
 	unsigned n;            /* markers, in order; the first at start */
 	struct ptw_marker m[PTW_MAX_MARKERS];
 	bool old_level_names;  /* 6.1 named a 3-level kernel's top level "PGD" */
+	/* The ranges the kernel walks, in order, when not [start, end of space):
+	 * x86-64 walks the lower half and the kernel half past the guard hole. */
+	unsigned nranges;
+	struct ptw_view_range ranges[2];
+	/* x86's note_page() crosses at most one marker per note, and only when
+	 * it closes a run; arm64's also checks again after the break. */
+	bool one_marker_per_break;
+	/* Lines printed at most in the region of marker i, 0 = all; the rest
+	 * are counted in a "... N entries skipped ..." line (x86's ESPfix area). */
+	unsigned max_lines[PTW_MAX_MARKERS];
 };
 
 struct ptw_ptdump_ops {
@@ -54,8 +74,18 @@ struct ptw_ptdump_ops {
 	bool (*is_user)(uint64_t prot);
 	/** Whether prot maps device memory (MMIO may lie outside RAM). */
 	bool (*is_device)(uint64_t prot);
+	/** Optional: the prot of a walk's result when it depends on more than
+	 * the last entry (x86: note_page() also compares the effective
+	 * permissions of the whole path). NULL: prot(r->raw). */
+	uint64_t (*prot_of_walk)(const struct ptw_geom *g, const struct ptw_walk_result *r);
+	/** Optional: the text after the range and size columns, for archs whose
+	 * line is not " LEVEL" + format() (x86: attributes, then the level
+	 * name last). */
+	void (*format_line)(uint64_t prot, int kernel_level, const char *level_name, char *buf,
+			    size_t len);
 };
 
 extern const struct ptw_ptdump_ops ptw_ptdump_arm64;
+extern const struct ptw_ptdump_ops ptw_ptdump_x86_64;
 
 #endif

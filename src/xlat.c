@@ -51,10 +51,16 @@ struct ptw_error *ptw_xlat_detect(struct ptw_dump *dump, struct ptw_xlat *ret)
 	case PTW_ARCH_ARM64:
 		ops = &ptw_arch_arm64;
 		break;
+	case PTW_ARCH_X86_64:
+		ops = &ptw_arch_x86_64;
+		break;
 	default:
 		return ptw_error_create(PTW_E_NOT_IMPLEMENTED, "translation for %s is not implemented yet",
 					ptw_arch_name(dump->arch) ? ptw_arch_name(dump->arch)
 								  : "this architecture");
 	}
-	return ptw_xlat_detect_vmcoreinfo(ops, &dump->vmcoreinfo, dump->page_size, ret);
+	struct ptw_error *err = ptw_xlat_detect_vmcoreinfo(ops, &dump->vmcoreinfo, dump->page_size, ret);
+	if (!err && ops->detect_memory)
+		err = ops->detect_memory(ret, &dump->vmcoreinfo, dump->src);
+	return err;
 }

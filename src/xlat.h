@@ -48,6 +48,9 @@ struct ptw_geom {
 	unsigned pa_bits;                 /* output addresses above this are bad */
 	unsigned block_mask;              /* bit i: block descriptors legal at index i */
 	unsigned cont_entries[PTW_MAX_LEVELS]; /* entries in a contiguous run, 0 if unknown */
+	/* Bits inside the descriptors' address field that are flags, not
+	 * address (x86-64: the SME/SEV encryption bit, NUMBER(sme_mask)). */
+	uint64_t pa_flag_mask;
 };
 
 /* One decoded descriptor. */
@@ -103,6 +106,7 @@ struct ptw_regions {
 struct ptw_xlat;
 struct ptw_vmcoreinfo;
 struct ptw_ptdump_ops;
+struct ptw_source;
 
 /* Pure: decode descriptor `raw` found at index `idx` (0 = leaf) of tree g. */
 typedef void ptw_decode_fn(const struct ptw_geom *g, unsigned idx, uint64_t raw,
@@ -132,6 +136,11 @@ struct ptw_arch_ops {
 				    struct ptw_regions *ret);
 	/** How the kernel's own page-table dump shows this arch (src/ptdump.h). */
 	const struct ptw_ptdump_ops *ptdump;
+	/** Optional: complete the configuration from the dump's memory, for
+	 * what VMCOREINFO does not say (x86-64's randomized region bases).
+	 * Called after detect; fills in only what it can establish. */
+	struct ptw_error *(*detect_memory)(struct ptw_xlat *x, const struct ptw_vmcoreinfo *vi,
+					   struct ptw_source *src);
 };
 
 struct ptw_xlat {
@@ -165,6 +174,15 @@ struct ptw_xlat {
 	bool have_stext;
 	uint64_t stext;             /* SYMBOL(_stext) */
 	uint64_t swapper_pg_dir;    /* SYMBOL(swapper_pg_dir), virtual */
+	const char *page_offset_source; /* x86-64: how page_offset_base was found */
+	/* Start of vmalloc space and of the struct page array, where known
+	 * (x86-64 CONFIG_DYNAMIC_MEMORY_LAYOUT: vmalloc_base, vmemmap_base). */
+	bool have_vmalloc_start;
+	uint64_t vmalloc_start;
+	const char *vmalloc_source;
+	bool have_vmemmap_start;
+	uint64_t vmemmap_start;
+	const char *vmemmap_source;
 };
 
 struct ptw_dump;
@@ -190,5 +208,6 @@ static inline uint64_t ptw_geom_entry_size(const struct ptw_geom *g, unsigned id
 const struct ptw_attr *ptw_attrs_find(const struct ptw_attrs *a, const char *name);
 
 extern const struct ptw_arch_ops ptw_arch_arm64;
+extern const struct ptw_arch_ops ptw_arch_x86_64;
 
 #endif

@@ -39,16 +39,30 @@ static void on_marker(void *arg, const char *name)
 		printf("---[ %s ]---\n", name);
 }
 
-static void on_line(void *arg, uint64_t start, uint64_t end, const char *level, uint64_t prot)
+static void on_line(void *arg, uint64_t start, uint64_t end, int kernel_level, const char *level,
+		    uint64_t prot)
 {
 	struct maps_out *o = arg;
 	if (o->json_mode)
 		return;
 	char attrs[256] = "";
+	print_range_prefix(start, end);
+	if (o->pd->format_line) {
+		o->pd->format_line(prot, kernel_level, level, attrs, sizeof(attrs));
+		printf("%s\n", attrs);
+		return;
+	}
 	if (prot)
 		o->pd->format(prot, attrs, sizeof(attrs));
-	print_range_prefix(start, end);
 	printf("%s%s\n", level, attrs);
+}
+
+/* x86's note_page(): a region's lines past its max_lines, counted. */
+static void on_skipped(void *arg, uint64_t lines)
+{
+	struct maps_out *o = arg;
+	if (!o->json_mode)
+		printf("... %" PRIu64 " entr%s skipped ... \n", lines, lines == 1 ? "y" : "ies");
 }
 
 static const char *region_of(const struct maps_out *o, uint64_t va)
@@ -174,6 +188,7 @@ static int run_maps(struct ptw_cli *cli)
 	bool user = cli->have_pgd && !cli->kernel_half;
 	struct ptw_ptdump_view view;
 	uint64_t start, end;
+	memset(&view, 0, sizeof(view)); /* fields an arch's view leaves alone mean "as arm64" */
 	if (user) {
 		o.g = &c.user;
 		start = 0;
@@ -196,7 +211,7 @@ static int run_maps(struct ptw_cli *cli)
 		}
 	}
 	struct ptw_maps_sink sink = {
-		.arg = &o, .marker = on_marker, .line = on_line, .range = on_range,
+		.arg = &o, .marker = on_marker, .line = on_line, .skipped = on_skipped, .range = on_range,
 		.gap = on_gap, .bad = on_bad,
 	};
 	struct ptw_maps_stats stats;

@@ -90,7 +90,7 @@ check_patterns() {
 cases=0
 for truth in "$TESTDATA"/*/truth.json; do
 	[ -f "$truth" ] || continue
-	[ "$(jq -r .arch "$truth")" = arm64 ] || continue
+	case $(jq -r .arch "$truth") in arm64|x86_64) ;; *) continue ;; esac
 	dir=$(dirname "$truth")
 	name=$(basename "$dir")
 	ps=$(jq -r .page_size "$truth")
@@ -119,8 +119,9 @@ for truth in "$TESTDATA"/*/truth.json; do
 		jq -r '.kernel_facts[] | "\(.va) \(.pa // "null")"' "$truth" | check_facts "$dump" "$label kernel"
 		check_samples "$dump" "$truth" "$label"
 		for pid in $(jq -r '.processes[].pid' "$truth"); do
-			ttbr=$(jq -r --argjson pid "$pid" '.processes[] | select(.pid == $pid) as $p |
-				($p.ttbr0 // (.registers[]? | select(.cpu == $p.cpu) | .TTBR0_EL1) // empty)' "$truth" 2>/dev/null)
+			# the user root: arm64 TTBR0, x86-64 CR3 (PCID masked by --pgd)
+			ttbr=$(jq -r --argjson pid "$pid" '.processes[] | select(.pid == $pid) |
+				(.ttbr0 // .cr3 // empty)' "$truth" 2>/dev/null)
 			[ -n "$ttbr" ] || ttbr=$(jq -r --argjson pid "$pid" '. as $t | .processes[] | select(.pid == $pid) |
 				.cpu as $c | ($t.registers[] | select(.cpu == $c) | .TTBR0_EL1)' "$truth")
 			[ -n "$ttbr" ] && [ "$ttbr" != null ] || continue
@@ -131,7 +132,7 @@ for truth in "$TESTDATA"/*/truth.json; do
 	done
 done
 if [ $cases -eq 0 ]; then
-	echo "1..0 # SKIP no arm64 truth files under $TESTDATA"
+	echo "1..0 # SKIP no arm64 or x86_64 truth files under $TESTDATA"
 	exit 77
 fi
 finish
