@@ -210,6 +210,19 @@ def check_maps(rep):
             continue
         facts = [f for f in truth.get("kernel_facts", []) if hexnum(f["va"]) >> 63]
         check_ranges(rep, name + " kernel table", recs, facts)
+        # layout: regions in order, disjoint, and the symbols QEMU found
+        # mapped lie in the kernel image.
+        lay, err = ptwalk_json("layout", path, "--json")
+        rep.check(lay is not None, name + ": layout --json runs", err or "")
+        if lay is not None:
+            regs = [(hexnum(r["start"]), hexnum(r["end"]) or (1 << 64), r["name"]) for r in lay["regions"]]
+            rep.check(all(a[1] <= b[0] for a, b in zip(regs, regs[1:])) and all(s < e for s, e, _ in regs),
+                      name + ": layout regions sorted and disjoint",
+                      "; ".join("%#x-%#x %s" % r for r in regs))
+            image = [r for r in regs if r[2] == "kernel image"]
+            syms = [hexnum(f["va"]) for f in facts if f["what"] in ("_text", "_stext", "_etext")]
+            rep.check(image and all(any(s <= v < e for s, e, _ in image) for v in syms),
+                      name + ": _text/_stext/_etext lie in the kernel image region")
         for proc in truth.get("processes", []):
             root = proc.get("ttbr0") or proc.get("cr3")
             if not root or not proc.get("facts"):

@@ -137,9 +137,15 @@ struct ptw_error *ptw_arm64_layout(const struct ptw_xlat *x, const struct ptw_vm
 		/* 6.7+: VMALLOC_END = VMEMMAP_START - 8M; PCI_IO_START = VMEMMAP_END + 8M;
 		 * FIXADDR_TOP = -8M, the fixmap growing down towards PCI I/O. */
 		uint64_t pci = vmemmap_end + SZ_8M;
+		/* A kernel built for more VA bits than it runs with gives the
+		 * unused head of vmemmap to vmalloc (6.12 asm/pgtable.h:
+		 * VMALLOC_END = VMEMMAP_START + VMEMMAP_UNUSED_NPAGES *
+		 * sizeof(struct page) - SZ_8M), so vmemmap in use starts 8M on. */
+		uint64_t vmemmap_used = vmalloc_end + SZ_8M > vmemmap_start ? vmalloc_end + SZ_8M
+									    : vmemmap_start;
 
-		add(&r, "guard", vmalloc_end, vmemmap_start, "computed");
-		add(&r, "vmemmap", vmemmap_start, vmemmap_end, src_vm);
+		add(&r, "guard", vmalloc_end, vmemmap_used, "computed");
+		add(&r, "vmemmap", vmemmap_used, vmemmap_end, src_vm);
 		add(&r, "guard", vmemmap_end, pci, "computed");
 		add(&r, "pci io", pci, pci + SZ_16M, "computed");
 		add(&r, "fixmap", pci + SZ_16M, -SZ_8M, "computed");
