@@ -399,6 +399,9 @@ struct ptw_error *ptw_x86_64_detect_memory(struct ptw_xlat *x, const struct ptw_
 	unsigned pgdir_shift = ptw_x86_64_pgdir_shift(x);
 	/* The LDT remap slot ends where the direct map's KASLR range begins. */
 	uint64_t ldt_end = -((uint64_t)X86_LDT_PGD_ENTRY << pgdir_shift) + (UINT64_C(1) << pgdir_shift);
+	/* Precedence: a NUMBER given with --set; a SYMBOL given with --set,
+	 * whose variable is read; mem_section (exact); the defaults of a
+	 * kernel without KASLR; last, a search of the tables. */
 	bool given_po = x->page_offset_source && !strcmp(x->page_offset_source, "NUMBER (given)");
 	bool given_vmalloc = x->vmalloc_source && !strcmp(x->vmalloc_source, "NUMBER (given)");
 	bool given_vmemmap = x->vmemmap_source && !strcmp(x->vmemmap_source, "NUMBER (given)");
@@ -419,7 +422,8 @@ struct ptw_error *ptw_x86_64_detect_memory(struct ptw_xlat *x, const struct ptw_
 			x->have_page_offset = true;
 			x->page_offset = po;
 			x->page_offset_source = "SYMBOL(mem_section): its direct-map VA - its PA";
-		} else if (first_leaf(&m, ldt_end, X86_CPU_ENTRY_AREA_BASE, &v, &pa) && pa == 0 &&
+		} else if (!x->have_page_offset &&
+			   first_leaf(&m, ldt_end, X86_CPU_ENTRY_AREA_BASE, &v, &pa) && pa == 0 &&
 			   (v & (SZ_1G - 1)) == 0) {
 			/* init_mem_mapping() maps PA 0 first, at page_offset_base */
 			x->have_page_offset = true;
@@ -443,7 +447,7 @@ struct ptw_error *ptw_x86_64_detect_memory(struct ptw_xlat *x, const struct ptw_
 			x->have_vmalloc_start = true;
 			x->vmalloc_start = v;
 			x->vmalloc_source = "SYMBOL(vmalloc_base), read from the dump";
-		} else if (x->have_page_offset && x->have_vmemmap_start && top.end &&
+		} else if (!x->have_vmalloc_start && x->have_page_offset && x->have_vmemmap_start && top.end &&
 			   first_leaf(&m, x->page_offset + ((top.end + SZ_1G - 1) & ~(SZ_1G - 1)),
 				      x->vmemmap_start, &v, &pa)) {
 			/* kaslr.c places vmalloc_base PUD-aligned after the direct

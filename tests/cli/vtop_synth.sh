@@ -1,5 +1,5 @@
 #!/bin/bash
-# Synthetic arm64 dumps (tests/specs/arm64-*.spec, written with tests/mkdump)
+# Synthetic arm64 and x86-64 dumps (tests/specs/{arm64,x86_64}-*.spec, written with tests/mkdump)
 # against the answers worked out by hand in each spec:
 #   #expect VA ANSWER [--pgd X]    `vtop --brief` prints "VA ANSWER"
 #   #expect-json VA STATUS PA [key=N]...   `vtop --json` fields
@@ -10,7 +10,7 @@ MKDUMP="$top_builddir/tests/mkdump"
 have_jq=0
 command -v jq >/dev/null && have_jq=1
 
-for spec in "$top_srcdir"/tests/specs/arm64-*.spec; do
+for spec in "$top_srcdir"/tests/specs/arm64-*.spec "$top_srcdir"/tests/specs/x86_64-*.spec; do
 	name=$(basename "$spec" .spec)
 	dump="$WORK/$name.dump"
 	if ! "$MKDUMP" "$spec" "$dump" 2>"$WORK/err"; then
