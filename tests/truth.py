@@ -140,7 +140,7 @@ def check_info(rep):
             cpus = entry.get("cpus", truth["qemu"]["smp"])
             rep.check(info["cpus"] == cpus, what + ": cpus", "%s != %s" % (info["cpus"], cpus))
             x = info.get("translation")
-            if truth["arch"] == "arm64":
+            if truth["arch"] in ("arm64", "x86_64"):
                 rep.check(x is not None, what + ": translation known")
             if x is None:
                 continue
@@ -202,7 +202,7 @@ def check_maps(rep):
     for case_dir, truth in cases():
         name = truth["case"]
         path = elf_file(case_dir, truth)
-        if path is None or truth["arch"] != "arm64":
+        if path is None or truth["arch"] not in ("arm64", "x86_64"):
             continue
         recs, err = ptwalk_lines("maps", path, "--json", "-q")
         rep.check(recs is not None, name + ": maps --json runs", err or "")
@@ -219,10 +219,13 @@ def check_maps(rep):
             rep.check(all(a[1] <= b[0] for a, b in zip(regs, regs[1:])) and all(s < e for s, e, _ in regs),
                       name + ": layout regions sorted and disjoint",
                       "; ".join("%#x-%#x %s" % r for r in regs))
-            image = [r for r in regs if r[2] == "kernel image"]
+            # arm64 memory.rst's "kernel image", x86-64 mm.rst's "kernel text"
+            image = [r for r in regs if r[2] in ("kernel image", "kernel text")]
             syms = [hexnum(f["va"]) for f in facts if f["what"] in ("_text", "_stext", "_etext")]
             rep.check(image and all(any(s <= v < e for s, e, _ in image) for v in syms),
                       name + ": _text/_stext/_etext lie in the kernel image region")
+            if truth["arch"] == "x86_64":
+                check_x86_bases(rep, name, path, truth, regs)
         for proc in truth.get("processes", []):
             root = proc.get("ttbr0") or proc.get("cr3")
             if not root or not proc.get("facts"):
@@ -234,13 +237,34 @@ def check_maps(rep):
                 check_ranges(rep, what, recs, proc["facts"])
 
 
+def read_u64(path, va):
+    r = subprocess.run([PTWALK, "read", path, "%#x" % va, "8", "--raw"], capture_output=True)
+    return int.from_bytes(r.stdout, "little") if r.returncode == 0 and len(r.stdout) == 8 else None
+
+
+def check_x86_bases(rep, name, path, truth, regs):
+    """x86-64 KASLR moves the direct map, vmalloc and vmemmap (kaslr.c) and
+    VMCOREINFO names none of them: the layout's starts must be the values of
+    page_offset_base, vmalloc_base and vmemmap_base, read at the addresses
+    the guest's /proc/kallsyms gave."""
+    for var, region in (("page_offset_base", "direct map"), ("vmalloc_base", "vmalloc"),
+                        ("vmemmap_base", "vmemmap")):
+        addr = truth.get("symbols", {}).get(var)
+        if addr is None:
+            continue
+        want = read_u64(path, hexnum(addr))
+        got = [s for s, _, n in regs if n == region]
+        rep.check(want is not None and got == [want], "%s: layout %s starts at %s" % (name, region, var),
+                  "layout %s, variable %s" % ([hex(g) for g in got], want and hex(want)))
+
+
 # Findings a real dump is known to have, with the reason: (case, kind) -> why.
 EXPLAINED_FINDINGS = {}
 
 
 def check_check(rep):
     for case_dir, truth in cases():
-        if truth["arch"] != "arm64":
+        if truth["arch"] not in ("arm64", "x86_64"):
             continue
         for entry in truth.get("files", []):
             path = dump_path(case_dir, entry)
