@@ -8,7 +8,7 @@
  *
  *   region A: 64 KiB, every page touched
  *   region B: 2 MiB, 2 MiB aligned, MADV_HUGEPAGE, every page touched
- *   region C: 4 pages, page index 2 never touched (must be unmapped)
+ *   region C: 4 pages, MADV_NOHUGEPAGE, page index 2 never touched (must be unmapped)
  *
  * Pattern: the u64 at virtual address v (8-byte aligned) holds
  *          v ^ 0x5054574b5054574b   ("PTWK" twice)
@@ -63,6 +63,8 @@ int main(int argc, char **argv)
 	fill(b, blen);
 
 	char *c = map(clen);
+	/* no THP of any size here, else page 2 would come with its neighbours */
+	madvise(c, clen, MADV_NOHUGEPAGE);
 	fill(c, 2 * ps);			/* pages 0, 1 */
 	fill(c + 3 * ps, ps);			/* page 3; page 2 never touched */
 
