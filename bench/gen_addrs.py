@@ -55,6 +55,8 @@ def main():
         region = r.get("region") or "other"
         if region.startswith("kernel"):
             region = "kernel image"
+        if region == "direct map":  # x86-64's name for the linear map
+            region = "linear map"
         mapped.setdefault(region, []).append((start, end))
     if not mapped:
         sys.exit("gen_addrs: `ptwalk maps` listed nothing: %s" % out.stderr.strip())

@@ -8,7 +8,9 @@
  *                                             address to stdout, as
  *                                             `ptwalk read - LEN --phys --raw`
  *   kdumpfile_xlat open DUMP                  open and set up translation only
- * Counts go to stderr; exit 1 when the dump does not open. */
+ * Counts go to stderr; exit 1 when the dump does not open. The environment
+ * variable KDUMPFILE_ARCH (aarch64, x86_64) names the architecture when the
+ * file does not. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -31,7 +33,12 @@ static kdump_ctx_t *open_dump(const char *path)
 		fprintf(stderr, "kdumpfile_xlat: kdump_new failed\n");
 		exit(1);
 	}
+	/* KDUMPFILE_ARCH names the architecture for files that leave it unset
+	 * (0.5.1 finds none in QEMU's kdump headers: "KDUMP_ATTR_ARCH_NAME: Key
+	 * has no value"). */
+	const char *arch = getenv("KDUMPFILE_ARCH");
 	if (kdump_set_number_attr(ctx, KDUMP_ATTR_FILE_FD, fd) != KDUMP_OK ||
+	    (arch && *arch && kdump_set_string_attr(ctx, KDUMP_ATTR_ARCH_NAME, arch) != KDUMP_OK) ||
 	    kdump_set_string_attr(ctx, KDUMP_ATTR_OSTYPE, "linux") != KDUMP_OK) {
 		fprintf(stderr, "kdumpfile_xlat: %s: %s\n", path, kdump_get_err(ctx));
 		exit(1);
@@ -55,6 +62,29 @@ static char *put_hex(char *p, uint64_t v)
 	return p;
 }
 
+/* "0x..." hex or decimal, without strtoull's locale and base detection, so
+ * the driver's own parsing costs about what ptwalk's does. */
+static uint64_t parse_addr(const char *s)
+{
+	uint64_t v = 0;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		for (s += 2;; s++) {
+			unsigned c = (unsigned char)*s;
+
+			if (c - '0' < 10)
+				v = v << 4 | (c - '0');
+			else if ((c | 0x20) - 'a' < 6)
+				v = v << 4 | ((c | 0x20) - 'a' + 10);
+			else
+				return v;
+		}
+	}
+	for (; (unsigned)(*s - '0') < 10; s++)
+		v = v * 10 + (uint64_t)(*s - '0');
+	return v;
+}
+
 static int translate_stdin(kdump_ctx_t *ctx)
 {
 	addrxlat_ctx_t *xctx;
@@ -67,7 +97,7 @@ static int translate_stdin(kdump_ctx_t *ctx)
 		return 1;
 	}
 	while (fgets(line, sizeof(line), stdin)) {
-		uint64_t va = strtoull(line, NULL, 0);
+		uint64_t va = parse_addr(line);
 		addrxlat_fulladdr_t a = { .addr = va, .as = ADDRXLAT_KVADDR };
 		char *p = put_hex(out, va);
 
@@ -77,7 +107,8 @@ static int translate_stdin(kdump_ctx_t *ctx)
 		} else {
 			memcpy(p, "not-mapped", 10);
 			p += 10;
-			failed++;
+			if (failed++ < 3)
+				fprintf(stderr, "kdumpfile_xlat: %" PRIx64 ": %s\n", va, addrxlat_ctx_get_err(xctx));
 		}
 		*p++ = '\n';
 		fwrite(out, 1, (size_t)(p - out), stdout);
@@ -98,10 +129,10 @@ static int read_stdin(kdump_ctx_t *ctx, size_t len)
 	if (!buf)
 		return 1;
 	while (fgets(line, sizeof(line), stdin)) {
-		uint64_t pa = strtoull(line, NULL, 0);
+		uint64_t pa = parse_addr(line);
 		size_t got = len;
 
-		if (kdump_read(ctx, KDUMP_KPHYSADDR, pa, buf, &got) != KDUMP_OK) {
+		if (kdump_read(ctx, KDUMP_MACHPHYSADDR, pa, buf, &got) != KDUMP_OK) {
 			if (failed++ < 5)
 				fprintf(stderr, "kdumpfile_xlat: read %" PRIx64 ": %s\n", pa, kdump_get_err(ctx));
 		}
