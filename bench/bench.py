@@ -123,14 +123,18 @@ def callgrind(cmd, stdin=None, name="cg"):
 
 
 def hot_spots(name, top=8):
-    """The functions with the most instructions (self cost) in a callgrind run."""
+    """The functions with the most instructions (self cost) in a callgrind
+    run: (share, file or library, function)."""
     out = path("callgrind", name + ".out")
     p = subprocess.run(["callgrind_annotate", "--inclusive=no", out], capture_output=True, text=True)
     rows = []
     for line in p.stdout.splitlines():
-        m = re.match(r"\s*([\d,]+) \(\s*([\d.]+)%\)\s+(\S+?):(\S+)", line)
+        m = re.match(r"\s*([\d,]+) \(\s*([\d.]+)%\)\s+(\S+?):(\S+)(?: \[(\S+)\])?", line)
         if m and "PROGRAM TOTALS" not in line:
-            rows.append((m.group(2) + "%", m.group(3).replace(SRC + "/", ""), m.group(4)))
+            where = m.group(3).replace(SRC + "/", "")
+            if where == "???" or where.startswith("./"):
+                where = os.path.basename(m.group(5) or where)
+            rows.append((m.group(2) + "%", where, m.group(4)))
         if len(rows) >= top:
             break
     return rows
@@ -688,7 +692,9 @@ def bench_open(cases, R):
         R["open"].append(row)
         r = run([PTWALK, "info", f], runs=RUNS)
         row["ptwalk"] = {"seconds": r.seconds, "rss": r.rss_kb} if r.ok else {"skip": r.stderr.strip()[-160:]}
-        row["ptwalk_ir"] = callgrind([PTWALK, "info", f], None, "info-" + re.sub(r"\W+", "_", label)[:40])
+        cg_name = "info-" + re.sub(r"\W+", "_", label)[:40]
+        row["ptwalk_ir"] = callgrind([PTWALK, "info", f], None, cg_name)
+        row["hot"] = hot_spots(cg_name, 5)
         r = run((kdumpfile_arch(case) if case and f == case.file else []) + [KDUMPFILE, "open", f], runs=RUNS)
         row["libkdumpfile"] = {"seconds": r.seconds, "rss": r.rss_kb} if r.ok else \
             {"skip": "libkdumpfile: " + (r.stderr.strip().splitlines() or ["exit %s" % r.rc])[-1][:160]}
@@ -959,9 +965,14 @@ def report(R):
             continue
         w("- %s %s: %s" % ("vtop" if "case" in row else "read", row.get("case") or row.get("label"),
                            "; ".join("%s %s (%s)" % (share, fn, f) for share, f, fn in hot[:6])))
-    for row in R["maps"][:1]:
+    for row in R["maps"]:
         if row.get("hot"):
             w("- maps %s: %s" % (row["case"], "; ".join("%s %s (%s)" % (s, fn, f) for s, f, fn in row["hot"])))
+    for row in R["open"]:
+        if "1 TiB" in row["label"] and not row.get("hot"):
+            row["hot"] = hot_spots("info-" + re.sub(r"\W+", "_", row["label"])[:40], 5)
+        if row.get("hot") and "1 TiB" in row["label"]:
+            w("- info %s: %s" % (row["label"], "; ".join("%s %s (%s)" % (s, fn, f) for s, f, fn in row["hot"])))
     w("")
     with open(OUT, "w") as f:
         f.write("\n".join(L) + "\n")
@@ -970,6 +981,9 @@ def report(R):
 
 
 def main():
+    if sys.argv[1:] == ["--report"]:  # rewrite results.md from the last run's results.json
+        report(json.load(open(path("results.json"))))
+        return
     only = set(sys.argv[1:])  # e.g. `vtop reads open maps`; default: all
     cases = find_cases()
     log("dumps, largest first: %s" % ", ".join("%s (%s)" % (c.name, os.path.basename(c.file)) for c in cases))
