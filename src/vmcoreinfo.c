@@ -221,3 +221,10 @@ struct ptw_error *ptw_vmcoreinfo_symbol(const struct ptw_vmcoreinfo *vi, const c
 	snprintf(key, sizeof(key), "SYMBOL(%s)", name);
 	return ptw_vmcoreinfo_u64(vi, key, 16, ret);
 }
+
+bool ptw_vmcoreinfo_try_symbol(const struct ptw_vmcoreinfo *vi, const char *name, uint64_t *ret)
+{
+	struct ptw_error *err = ptw_vmcoreinfo_symbol(vi, name, ret);
+	ptw_error_destroy(err);
+	return err == NULL;
+}

@@ -38,6 +38,8 @@ struct ptw_error *ptw_vmcoreinfo_number(const struct ptw_vmcoreinfo *vi, const c
 /** SYMBOL(name): hex without 0x, as the kernel prints %lx. */
 struct ptw_error *ptw_vmcoreinfo_symbol(const struct ptw_vmcoreinfo *vi, const char *name,
 					uint64_t *ret);
+/** SYMBOL(name) when present and well formed; false otherwise (nothing to free). */
+bool ptw_vmcoreinfo_try_symbol(const struct ptw_vmcoreinfo *vi, const char *name, uint64_t *ret);
 /** A key whose value is hex without 0x (KERNELOFFSET) or decimal (PAGESIZE), by `base`. */
 struct ptw_error *ptw_vmcoreinfo_u64(const struct ptw_vmcoreinfo *vi, const char *key, int base,
 				     uint64_t *ret);

@@ -180,8 +180,7 @@ struct ptw_error *ptw_arm64_detect(const struct ptw_vmcoreinfo *vi, uint64_t pag
 	/* Layout: 5.4 (commit 14c127c957c1) flipped the kernel half: the linear
 	 * map moved to the bottom and the image to the top half. The image's
 	 * _stext tells which: at or above -(2^(VA_BITS-1)) only when flipped. */
-	if (ptw_vmcoreinfo_has(vi, "SYMBOL(_stext)") &&
-	    !ptw_vmcoreinfo_symbol(vi, "_stext", &x.stext)) {
+	if (ptw_vmcoreinfo_try_symbol(vi, "_stext", &x.stext)) {
 		x.have_stext = true;
 		x.layout = x.stext >= -(UINT64_C(1) << (x.va_bits - 1)) ? PTW_LAYOUT_FLIPPED
 									 : PTW_LAYOUT_LEGACY;

@@ -217,9 +217,7 @@ static struct ptw_error *arm64_view(const struct ptw_xlat *x, const struct ptw_v
 		uint64_t struct_page = number_or(vi, "SIZE(page)", 64);
 		uint64_t first_vmemmap = vmemmap_start;
 		uint64_t vmemmap_base;
-		struct ptw_error *no_vmemmap = ptw_vmcoreinfo_symbol(vi, "vmemmap", &vmemmap_base);
-		ptw_error_destroy(no_vmemmap);
-		if (!no_vmemmap && x->have_phys_offset) {
+		if (ptw_vmcoreinfo_try_symbol(vi, "vmemmap", &vmemmap_base) && x->have_phys_offset) {
 			/* __lm_to_phys(): (va & ~PAGE_OFFSET) + PHYS_OFFSET */
 			uint64_t pa = (walk_start & ~page_offset) + (uint64_t)x->phys_offset;
 			first_vmemmap = vmemmap_base + (pa / page) * struct_page;

@@ -169,7 +169,7 @@ struct ptw_error *ptw_x86_64_detect(const struct ptw_vmcoreinfo *vi, uint64_t pa
 			return err;
 		x.have_kaslr_offset = true;
 	}
-	if (ptw_vmcoreinfo_has(vi, "SYMBOL(_stext)") && !ptw_vmcoreinfo_symbol(vi, "_stext", &x.stext))
+	if (ptw_vmcoreinfo_try_symbol(vi, "_stext", &x.stext))
 		x.have_stext = true;
 
 	/* page_offset_base, vmalloc_base, vmemmap_base: VMCOREINFO has none of
