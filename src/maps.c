@@ -152,11 +152,14 @@ static struct ptw_error *walk_range(struct ptw_walker *w, const struct ptw_geom 
 		if (done)
 			break;
 		switch (r.status) {
-		case PTW_WALK_OK:
+		case PTW_WALK_OK: {
+			uint64_t prot = prot_of(pd, g, &r);
+
 			stats->leaves++;
-			add_leaf(rs, &r, prot_of(pd, g, &r));
-			note(st, r.range_start, pd->kernel_level(g, r.idx, false), prot_of(pd, g, &r));
+			add_leaf(rs, &r, prot);
+			note(st, r.range_start, pd->kernel_level(g, r.idx, false), prot);
 			break;
+		}
 		case PTW_WALK_NOT_MAPPED:
 			stats->holes++;
 			flush_range(rs);

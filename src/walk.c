@@ -199,14 +199,20 @@ static void set_range(struct ptw_walk_result *r, uint64_t va, unsigned shift)
 	r->range_end = r->range_start + size; /* 0 on wrap: the end of the space */
 }
 
-struct ptw_error *ptw_walk(struct ptw_walker *w, const struct ptw_geom *g, uint64_t va,
-			   struct ptw_walk_result *ret)
+/* Walk va from the table at level n = first (0: the root) down. The levels
+ * above are taken from an earlier walk of a VA with the same indexes there:
+ * tables[0..first] and r->step[0..first-1] hold what it read, so the result
+ * is the one a walk from the root would give. On return tables[0..*ntables_ret
+ * - 1] are the tables this walk read from, the entries of all but the last of
+ * them table descriptors (r->step[n] led to tables[n + 1]). */
+static struct ptw_error *walk_from(struct ptw_walker *w, const struct ptw_geom *g, uint64_t va,
+				   struct ptw_walk_result *r, uint64_t tables[PTW_MAX_LEVELS],
+				   unsigned first, unsigned *ntables_ret)
 {
-	struct ptw_walk_result *r = ret;
-	uint64_t table = g->root_pa;
-	uint64_t tables[PTW_MAX_LEVELS];
-	unsigned ntables = 0;
+	uint64_t table;
+	unsigned ntables = first;
 
+	*ntables_ret = 0;
 	r->status = PTW_WALK_OK;
 	r->va = va;
 	r->table_base = g->root_pa;
@@ -238,15 +244,22 @@ struct ptw_error *ptw_walk(struct ptw_walker *w, const struct ptw_geom *g, uint6
 			return NULL;
 		}
 	}
-	if (table & 7) {
+	if (g->root_pa & 7) {
 		r->status = PTW_WALK_BAD_TABLE;
 		r->reason = "root table not 8-byte aligned";
 		set_range(r, va, g->va_bits);
 		return NULL;
 	}
 
+	/* The steps above `first` are the earlier walk's, still in r; the
+	 * last of them is the last entry read until this walk reads one. */
+	r->nsteps = first;
+	if (first)
+		r->raw = r->step[first - 1].raw;
+	table = first ? tables[first] : g->root_pa;
+
 	/* One iteration per level: bounded by g->levels <= PTW_MAX_LEVELS. */
-	for (unsigned n = 0; n < g->levels; n++) {
+	for (unsigned n = first; n < g->levels; n++) {
 		unsigned idx = g->levels - 1 - n;
 		unsigned index = (unsigned)((va >> g->shift[idx]) & ((UINT64_C(1) << g->bits[idx]) - 1));
 		uint64_t entry_pa = table + (uint64_t)index * 8;
@@ -262,6 +275,7 @@ struct ptw_error *ptw_walk(struct ptw_walker *w, const struct ptw_geom *g, uint6
 		r->page_size = ptw_geom_entry_size(g, idx);
 
 		tables[ntables++] = table;
+		*ntables_ret = ntables;
 		err = read_entry(w, entry_pa, &raw, &missing);
 		if (err)
 			return err;
@@ -353,6 +367,15 @@ struct ptw_error *ptw_walk(struct ptw_walker *w, const struct ptw_geom *g, uint6
 	return NULL;
 }
 
+struct ptw_error *ptw_walk(struct ptw_walker *w, const struct ptw_geom *g, uint64_t va,
+			   struct ptw_walk_result *ret)
+{
+	uint64_t tables[PTW_MAX_LEVELS];
+	unsigned ntables;
+
+	return walk_from(w, g, va, ret, tables, 0, &ntables);
+}
+
 void ptw_walk_iter_init(struct ptw_walk_iter *it, struct ptw_walker *w, const struct ptw_geom *g,
 			uint64_t start, uint64_t end)
 {
@@ -362,13 +385,36 @@ void ptw_walk_iter_init(struct ptw_walk_iter *it, struct ptw_walker *w, const st
 	it->end = end;
 	it->done = end != 0 && start >= end;
 	it->budget = ITER_BUDGET;
+	it->ntables = 0;
+}
+
+/* How many levels, from the root, the walk of va can take from the last
+ * walk: those whose entries were table descriptors and whose indexes va
+ * shares. Consecutive ranges share all but the last level or two, so the
+ * next walk reads one or two entries instead of a whole path. The indexes
+ * of levels 0..m-1 are the bits of the VA from shift[levels - m] up, so
+ * comparing those bits of both VAs compares the indexes (and the bits above
+ * va_bits, equal in canonical VAs of one half: were they not, sharing fewer
+ * levels is still right, only slower). */
+static unsigned shared_levels(const struct ptw_walk_iter *it, uint64_t va)
+{
+	const struct ptw_geom *g = it->g;
+	uint64_t differ = va ^ it->path_va;
+	unsigned m;
+
+	/* Bounded: ntables <= g->levels <= PTW_MAX_LEVELS. */
+	for (m = it->ntables ? it->ntables - 1 : 0; m > 0; m--) {
+		if ((differ >> g->shift[g->levels - m]) == 0)
+			break;
+	}
+	return m;
 }
 
 struct ptw_error *ptw_walk_next(struct ptw_walk_iter *it, struct ptw_walk_result *ret,
 				bool *done_ret)
 {
-	struct ptw_walk_result r;
 	struct ptw_error *err;
+	unsigned first, descents;
 
 	if (it->done || it->budget == 0) {
 		it->done = true;
@@ -376,14 +422,24 @@ struct ptw_error *ptw_walk_next(struct ptw_walk_iter *it, struct ptw_walk_result
 		return NULL;
 	}
 	it->budget--;
-	err = ptw_walk(it->w, it->g, it->va, &r);
-	if (err)
+	first = shared_levels(it, it->va);
+	memcpy(ret->step, it->path, first * sizeof(ret->step[0]));
+	err = walk_from(it->w, it->g, it->va, ret, it->tables, first, &it->ntables);
+	if (err) {
+		/* Keep nothing of a failed walk: a retry starts from the root. */
+		it->ntables = 0;
 		return err;
-	if (r.range_end == 0 || r.range_end <= it->va || (it->end && r.range_end >= it->end))
+	}
+	/* Keep the table descriptors this walk read below the shared levels
+	 * (most often none: the next range is in the same table). */
+	descents = it->ntables ? it->ntables - 1 : 0;
+	if (descents > first)
+		memcpy(it->path + first, ret->step + first, (descents - first) * sizeof(ret->step[0]));
+	it->path_va = it->va;
+	if (ret->range_end == 0 || ret->range_end <= it->va || (it->end && ret->range_end >= it->end))
 		it->done = true;
 	else
-		it->va = r.range_end;
-	*ret = r;
+		it->va = ret->range_end;
 	*done_ret = false;
 	return NULL;
 }

@@ -80,6 +80,14 @@ struct ptw_walk_iter {
 	uint64_t end;   /* exclusive; 0 = the end of the address space */
 	bool done;
 	unsigned long long budget; /* steps left: every loop over dump data is bounded */
+	/* Where the last walk (of path_va) went, so that the next one starts
+	 * from the deepest table both share rather than from the root:
+	 * tables[0..ntables - 1] are the tables it read, path[0..ntables - 2]
+	 * the table descriptors that led from each to the next (walk.c). */
+	uint64_t path_va;
+	uint64_t tables[PTW_MAX_LEVELS];
+	struct ptw_walk_step path[PTW_MAX_LEVELS];
+	unsigned ntables;
 };
 
 void ptw_walk_iter_init(struct ptw_walk_iter *it, struct ptw_walker *w, const struct ptw_geom *g,

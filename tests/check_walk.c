@@ -8,6 +8,7 @@
 #include <check.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "arm64/arm64.h"
 #include "fixture.h"
@@ -422,6 +423,168 @@ START_TEST(test_iter)
 }
 END_TEST
 
+/* The first field in which two results differ, or NULL if they say the
+ * same thing (steps past nsteps are not part of a result). Plain tests,
+ * not one ck_assert per field: libcheck records every assertion, and the
+ * iterations below compare tens of thousands of results. */
+static const char *result_difference(const struct ptw_walk_result *a, const struct ptw_walk_result *b)
+{
+	if (a->status != b->status)
+		return "status";
+	if (a->va != b->va)
+		return "va";
+	if (a->table_base != b->table_base)
+		return "table_base";
+	if (a->nsteps != b->nsteps)
+		return "nsteps";
+	for (unsigned i = 0; i < b->nsteps; i++) {
+		const struct ptw_walk_step *x = &a->step[i], *y = &b->step[i];
+
+		if (x->level != y->level || x->idx != y->idx || x->index != y->index ||
+		    x->entry_pa != y->entry_pa || x->raw != y->raw)
+			return "step";
+	}
+	if (a->have_pa != b->have_pa)
+		return "have_pa";
+	if (a->pa != b->pa)
+		return "pa";
+	if (a->page_size != b->page_size)
+		return "page_size";
+	if (a->level != b->level)
+		return "level";
+	if (a->idx != b->idx)
+		return "idx";
+	if (a->raw != b->raw)
+		return "raw";
+	if (a->leaf_is_block != b->leaf_is_block)
+		return "leaf_is_block";
+	if (a->cont != b->cont)
+		return "cont";
+	if (a->cont_size != b->cont_size)
+		return "cont_size";
+	if (a->missing_pa != b->missing_pa)
+		return "missing_pa";
+	if ((a->reason == NULL) != (b->reason == NULL) || (a->reason && strcmp(a->reason, b->reason) != 0))
+		return "reason";
+	if (a->range_start != b->range_start)
+		return "range_start";
+	if (a->range_end != b->range_end)
+		return "range_end";
+	return NULL;
+}
+
+/* Iterate [start, end) of g and compare every range with a walk from the
+ * root at the VA the iterator walked; returns the number of ranges. */
+static unsigned compare_iter_with_walk(const char *name, struct ptw_walker *w,
+				       const struct ptw_geom *g, uint64_t start, uint64_t end)
+{
+	struct ptw_walk_iter it;
+	struct ptw_walk_result r, walk;
+	uint64_t expect_va = start;
+	unsigned n = 0;
+	bool done;
+
+	ptw_walk_iter_init(&it, w, g, start, end);
+	for (;;) {
+		unsigned long long budget = it.budget;
+		struct ptw_error *err = ptw_walk_next(&it, &r, &done);
+		const char *differs;
+
+		if (err)
+			ck_abort_msg("%s: iterator error: %s", name, err->message);
+		if (done)
+			break;
+		/* one unit of budget per range, as before */
+		if (it.budget != budget - 1)
+			ck_abort_msg("%s va %#llx: budget %llu after %llu", name, (unsigned long long)r.va,
+				     it.budget, budget);
+		if (r.va != expect_va)
+			ck_abort_msg("%s: walked %#llx, want %#llx", name, (unsigned long long)r.va,
+				     (unsigned long long)expect_va);
+		err = ptw_walk(w, g, r.va, &walk);
+		if (err)
+			ck_abort_msg("%s va %#llx: walk error: %s", name, (unsigned long long)r.va, err->message);
+		differs = result_difference(&r, &walk);
+		if (differs)
+			ck_abort_msg("%s va %#llx: %s differs (status %s, walk %s; raw %#llx, walk %#llx)", name,
+				     (unsigned long long)r.va, differs, ptw_walk_status_name(r.status),
+				     ptw_walk_status_name(walk.status), (unsigned long long)r.raw,
+				     (unsigned long long)walk.raw);
+		expect_va = r.range_end;
+		n++;
+		if (n >= 100000)
+			ck_abort_msg("%s: more than 100000 ranges", name);
+	}
+	return n;
+}
+
+/* The iterator keeps its place in the tables between ranges; every range
+ * must still be what a walk from the root gives, in every case of the
+ * matrix: from VA 0 to the end of the space (the whole lower half or the
+ * non-canonical gap, then the whole upper half), and within the top-level
+ * entry of the first query, from a VA inside a range and with the final
+ * page's presence not checked. */
+START_TEST(test_iter_matches_walk)
+{
+	const struct wcase *c = &cases[_i];
+	struct fixture *f = fixture_new();
+	struct ptw_geom g;
+	struct ptw_walker *w;
+	uint64_t top_entry_size, top_start, top_end;
+
+	fixture_add_ram(f, 0x40000000, 0x80000000);
+	fixture_add_excluded(f, 0x7ff00000, 0x80000000);
+	if (c->ram2_end)
+		fixture_add_ram(f, c->ram2_start, c->ram2_end);
+	for (unsigned i = 0; c->plants[i].pa; i++)
+		fixture_set_u64(f, c->plants[i].pa, c->plants[i].value);
+	ck_assert_ptr_null(ptw_arm64_geom(c->page_shift, c->va_bits, c->fmt, c->upper, c->root, &g));
+	ck_assert_ptr_null(ptw_walker_create(fixture_source(f), ptw_arm64_decode, &w));
+	top_entry_size = UINT64_C(1) << g.shift[g.levels - 1];
+	top_start = c->queries[0].va & ~(top_entry_size - 1);
+	top_end = top_start + top_entry_size;
+	ck_assert_uint_gt(compare_iter_with_walk(c->name, w, &g, 0, 0), 2);
+	ck_assert_uint_gt(compare_iter_with_walk(c->name, w, &g, c->queries[0].va, top_end), 1);
+	ptw_walker_flush(w);
+	ptw_walker_check_leaf(w, false);
+	ck_assert_uint_gt(compare_iter_with_walk(c->name, w, &g, top_start, top_end), 1);
+	ptw_walker_destroy(w);
+	fixture_free(f);
+}
+END_TEST
+
+/* 64K pages: a table is sixteen 4 KiB frames, and the dump may hold some of
+ * them only. 64K/48: L1 shift 42 (6 bits), L2 shift 29, L3 shift 16 (13
+ * bits each). Root 0x40020000: L1[0] -> L2 0x40040000, L2[0] -> L3
+ * 0x40060000, whose second frame [0x40061000, 0x40062000) is excluded.
+ * L3[0] page 0x40300000; L3[512]@0x40061000 cannot be read, so the walk of
+ * its VA reports the L2[0] entry's whole 512 MiB, from before where the
+ * iterator stands: the iterator must give the same and move past it. */
+START_TEST(test_iter_matches_walk_partial_table)
+{
+	struct fixture *f = fixture_new();
+	struct ptw_geom g;
+	struct ptw_walker *w;
+	struct ptw_walk_result r;
+
+	fixture_add_ram(f, 0x40000000, 0x80000000);
+	fixture_add_excluded(f, 0x40061000, 0x40062000);
+	fixture_set_u64(f, 0x40020000, 0x40040003);
+	fixture_set_u64(f, 0x40040000, 0x40060003);
+	fixture_set_u64(f, 0x40060000, 0x40300703);
+	ck_assert_ptr_null(ptw_arm64_geom(16, 48, PTW_PTE_ARM64_VMSA, true, 0x40020000, &g));
+	ck_assert_ptr_null(ptw_walker_create(fixture_source(f), ptw_arm64_decode, &w));
+	ck_assert_ptr_null(ptw_walk(w, &g, 0xffff000000000000 + 512 * 0x10000, &r));
+	ck_assert_int_eq(r.status, PTW_WALK_NOT_IN_DUMP);
+	ck_assert_uint_eq(r.range_start, 0xffff000000000000);
+	ck_assert_uint_eq(r.range_end, 0xffff000020000000);
+	ck_assert_uint_eq(compare_iter_with_walk("64k48-partial", w, &g, 0xffff000000000000, 0),
+			  1 + 511 + 1 + 8191 + 63);
+	ptw_walker_destroy(w);
+	fixture_free(f);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("walk");
@@ -431,6 +594,8 @@ int main(void)
 
 	tcase_add_loop_test(tc, test_matrix, 0, sizeof(cases) / sizeof(cases[0]));
 	tcase_add_test(tc, test_iter);
+	tcase_add_loop_test(tc, test_iter_matches_walk, 0, sizeof(cases) / sizeof(cases[0]));
+	tcase_add_test(tc, test_iter_matches_walk_partial_table);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
