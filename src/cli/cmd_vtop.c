@@ -1,4 +1,5 @@
 /* vtop: virtual to physical, every level of the walk shown. */
+#include <endian.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,25 +7,24 @@
 
 #include "xlat_cli.h"
 
-/* Batch input is read in blocks, and --brief output formatted by hand: a
- * million addresses a second is the point of --brief. */
+/* Batch input is read in blocks, and --brief output formatted by hand into
+ * a buffer of its own, handed to stdio in large blocks: a million addresses
+ * a second is the point of --brief, and at that rate a call into stdio per
+ * line, or a loop per digit, costs more than the walk. */
 #define IN_BLOCK (1u << 16)
 #define MAX_LINE 256
+#define BRIEF_OUT_BLOCK (1u << 20)
+/* Room kept for a --brief line: two 16-digit numbers (or one and a status
+ * name), and the 15 bytes put_hex may store past the last digit. */
+#define BRIEF_LINE_MAX 64
 
-static char *put_hex(char *p, uint64_t v)
-{
-	static const char digits[] = "0123456789abcdef";
-	char tmp[16];
-	int n = 0;
-
-	do {
-		tmp[n++] = digits[v & 15];
-		v >>= 4;
-	} while (v);
-	while (n)
-		*p++ = tmp[--n];
-	return p;
-}
+/* Each hex digit's value plus one; 0 for bytes that are not hex digits. */
+static const unsigned char hex_digit_value_plus_one[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
+	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
 
 struct vtop_state {
 	struct ptw_xctx *c;
@@ -33,7 +33,88 @@ struct vtop_state {
 	unsigned bad_input;
 	unsigned long long line;
 	bool first_text;
+	/* --brief output not yet given to stdio: brief_out[0..brief_len). */
+	char *brief_out;
+	size_t brief_len;
 };
+
+/* Byte k of the result is nibble k of v (k = 0: the lowest). */
+static uint64_t nibbles_to_bytes(uint32_t v)
+{
+	uint64_t x = v;
+
+	x = (x | x << 16) & UINT64_C(0x0000ffff0000ffff);
+	x = (x | x << 8) & UINT64_C(0x00ff00ff00ff00ff);
+	x = (x | x << 4) & UINT64_C(0x0f0f0f0f0f0f0f0f);
+	return x;
+}
+
+/* Each byte 0..15 of x as its lower-case hex digit: '0' + b, and 39 more
+ * ('a' - '0' - 10) where b >= 10, i.e. where b + 6 carries into bit 4. */
+static uint64_t bytes_to_hex_digits(uint64_t x)
+{
+	uint64_t letters = ((x + UINT64_C(0x0606060606060606)) >> 4) & UINT64_C(0x0101010101010101);
+
+	return x + UINT64_C(0x3030303030303030) + letters * 39;
+}
+
+/* v in lower-case hex without leading zeros (as "%" PRIx64), at p; returns
+ * the end. All 16 digits are made at once, eight to a 64-bit word, without
+ * a branch, and the significant ones copied with one fixed-size copy: 16
+ * bytes are stored at p whatever the width, so the caller leaves that much
+ * room (the bytes after the digits are overwritten next). */
+static char *put_hex(char *p, uint64_t v)
+{
+	char digits[32];
+	uint64_t high = bytes_to_hex_digits(nibbles_to_bytes((uint32_t)(v >> 32)));
+	uint64_t low = bytes_to_hex_digits(nibbles_to_bytes((uint32_t)v));
+	unsigned width = v ? (unsigned)(64 - __builtin_clzll(v) + 3) / 4 : 1;
+
+	/* Most significant digit first: byte 0 of each word is its lowest. */
+	high = htobe64(high);
+	low = htobe64(low);
+	memcpy(digits, &high, 8);
+	memcpy(digits + 8, &low, 8);
+	memset(digits + 16, 0, 16);
+	memcpy(p, digits + 16 - width, 16);
+	return p + width;
+}
+
+/* The 8 hex digits at s (either case) as a number, or false if any byte is
+ * not one: all eight are tested and converted at once in a 64-bit word. A
+ * byte c < 0x80 is >= lo when c + 0x80 - lo sets bit 7, and <= hi when
+ * c + 0x7f - hi leaves it clear; c | 0x20 folds 'A'-'F' onto 'a'-'f'. */
+static bool parse_8_hex_digits(const char *s, uint32_t *ret)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101), top = ones * 0x80;
+	uint64_t x, folded, digit, letter, v;
+
+	memcpy(&x, s, 8);
+	x = le64toh(x); /* byte 0: the first, most significant digit */
+	if (x & top)
+		return false;
+	folded = x | ones * 0x20;
+	digit = (x + ones * (0x80 - '0')) & ~(x + ones * (0x7f - '9')) & top;
+	letter = (folded + ones * (0x80 - 'a')) & ~(folded + ones * (0x7f - 'f')) & top;
+	if ((digit | letter) != top)
+		return false;
+	v = (x & ones * 0x0f) + (letter >> 7) * 9;
+	/* Pack: pairs of digits into bytes, bytes into 16-bit units, units
+	 * into the 32-bit value; the earlier digit is the higher each time. */
+	v = (v << 4 | v >> 8) & UINT64_C(0x00ff00ff00ff00ff);
+	v = (v << 8 | v >> 16) & UINT64_C(0x0000ffff0000ffff);
+	*ret = (uint32_t)(v << 16 | v >> 32);
+	return true;
+}
+
+/* Hand the buffered --brief lines to stdio (before anything else is
+ * written to stdout, and at the end). */
+static void flush_brief(struct vtop_state *st)
+{
+	if (st->brief_len)
+		fwrite(st->brief_out, 1, st->brief_len, stdout);
+	st->brief_len = 0;
+}
 
 static void print_text(struct vtop_state *st, const struct ptw_xres *res)
 {
@@ -118,8 +199,11 @@ static struct ptw_error *answer(struct vtop_state *st, uint64_t va)
 	if (st->c->cli->json) {
 		ptw_xctx_json(st->c, &st->j, &res);
 	} else if (st->c->cli->brief) {
-		char buf[64], *p = buf;
+		char *p;
 
+		if (st->brief_len > BRIEF_OUT_BLOCK - BRIEF_LINE_MAX)
+			flush_brief(st);
+		p = st->brief_out + st->brief_len;
 		p = put_hex(p, res.input);
 		*p++ = ' ';
 		if (ptw_xres_ok(&res)) {
@@ -132,7 +216,7 @@ static struct ptw_error *answer(struct vtop_state *st, uint64_t va)
 			p += n;
 		}
 		*p++ = '\n';
-		fwrite(buf, 1, (size_t)(p - buf), stdout);
+		st->brief_len = (size_t)(p - st->brief_out);
 	} else {
 		print_text(st, &res);
 	}
@@ -148,19 +232,20 @@ static bool parse_addr(const char *s, size_t n, uint64_t *ret)
 	if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
 		if (n == 2 || n > 18)
 			return false;
-		for (i = 2; i < n; i++) {
-			char ch = s[i];
-			unsigned d;
+		/* Bounded: at most 16 digits. */
+		for (i = 2; i + 8 <= n; i += 8) {
+			uint32_t eight;
 
-			if (ch >= '0' && ch <= '9')
-				d = (unsigned)(ch - '0');
-			else if (ch >= 'a' && ch <= 'f')
-				d = (unsigned)(ch - 'a' + 10);
-			else if (ch >= 'A' && ch <= 'F')
-				d = (unsigned)(ch - 'A' + 10);
-			else
+			if (!parse_8_hex_digits(s + i, &eight))
 				return false;
-			v = v << 4 | d;
+			v = v << 32 | eight;
+		}
+		for (; i < n; i++) {
+			unsigned d = hex_digit_value_plus_one[(unsigned char)s[i]];
+
+			if (!d)
+				return false;
+			v = v << 4 | (d - 1);
 		}
 		*ret = v;
 		return true;
@@ -213,9 +298,14 @@ static struct ptw_error *from_stdin(struct vtop_state *st)
 		size_t start = 0;
 
 		have += n;
-		for (size_t i = 0; i < have; i++) {
-			if (buf[i] != '\n')
-				continue;
+		/* Bounded: each line found moves start past it, within have. */
+		while (start < have) {
+			const char *nl = memchr(buf + start, '\n', have - start);
+			size_t i;
+
+			if (!nl)
+				break;
+			i = (size_t)(nl - buf);
 			err = one_line(st, buf + start, i - start);
 			if (err)
 				goto out;
@@ -251,6 +341,13 @@ static int run_vtop(struct ptw_cli *cli)
 
 	if (err)
 		return ptw_cli_fail(cli, err);
+	if (cli->brief && !cli->json) {
+		st.brief_out = malloc(BRIEF_OUT_BLOCK);
+		if (!st.brief_out) {
+			ptw_xctx_close(&c);
+			return ptw_cli_fail(cli, &ptw_enomem);
+		}
+	}
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	ptw_json_init(&st.j, stdout);
 	for (size_t i = 0; i < cli->nargs && !err; i++) {
@@ -261,13 +358,17 @@ static int run_vtop(struct ptw_cli *cli)
 		} else if (ptw_parse_u64(cli->args[i], &va)) {
 			err = answer(&st, va);
 		} else {
+			flush_brief(&st);
 			fflush(stdout);
 			fprintf(stderr, "ptwalk: vtop: '%s' is not an address (decimal or 0x hex)\n", cli->args[i]);
+			free(st.brief_out);
 			ptw_xctx_close(&c);
 			return PTW_EXIT_USAGE;
 		}
 	}
+	flush_brief(&st);
 	fflush(stdout);
+	free(st.brief_out);
 	ptw_xctx_close(&c);
 	if (err)
 		return ptw_cli_fail(cli, err);
