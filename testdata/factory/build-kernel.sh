@@ -10,9 +10,15 @@ OUT=$FACTORY/build/$NAME
 if [ ! -d "$SRC" ]; then
 	(cd "$FACTORY" && tar xf /usr/src/linux-source-6.12.tar.xz)
 fi
-if [ -f "$OUT/arch/arm64/boot/Image" ] && [ -f "$OUT/.built-ok" ]; then
+# .built-ok holds the fragment the kernel was built from: a changed fragment
+# (common.config or NAME.config) rebuilds it, incrementally in the same tree.
+WANT=$(cat "$HERE/common.config" "$HERE/$NAME.config")
+if [ -f "$OUT/arch/arm64/boot/Image" ] && [ -f "$OUT/.built-ok" ] &&
+   [ "$(cat "$OUT/.built-ok")" = "$WANT" ]; then
 	echo "kernel $NAME already built in $OUT"; exit 0
 fi
+INCR=""; [ -f "$OUT/vmlinux" ] && INCR=" (incremental)"
+rm -f "$OUT/.built-ok"
 T0=$(date +%s)
 mkdir -p "$OUT"
 M="make -C $SRC O=$OUT ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-"
@@ -34,6 +40,6 @@ while IFS= read -r line; do
 done < "$OUT/fragment.config"
 [ $bad = 0 ] || { echo "config check failed for $NAME"; exit 1; }
 $M -j"$(nproc)" Image
-echo $(( $(date +%s) - T0 )) > "$OUT/.build-seconds"
-touch "$OUT/.built-ok"
+echo "$(( $(date +%s) - T0 ))$INCR" > "$OUT/.build-seconds"
+printf '%s\n' "$WANT" > "$OUT/.built-ok"
 echo "kernel $NAME built: $OUT"

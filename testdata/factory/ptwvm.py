@@ -147,10 +147,16 @@ def vmci_num(d, key, signed=False):
 # ------------------------------------------------------------- console
 def parse_console(text):
     info = {"ptwtest": [], "syms": {}, "modsyms": [], "vmalloc": [], "vmcoreinfo_sysfs": None,
-            "uname": None, "iomem": [], "thp": []}
+            "uname": None, "iomem": [], "thp": [], "ptdump": [], "ptdump_end": None}
     for raw in text.splitlines():
         line = raw.strip("\r")
-        if line.startswith("PTWTEST "):
+        if line.startswith("PTWPTDUMP "):
+            # one line of /sys/kernel/debug/kernel_page_tables, kept byte for
+            # byte (leading and trailing blanks included)
+            info["ptdump"].append(line[len("PTWPTDUMP "):])
+        elif line.startswith("PTWPTDUMPEND "):
+            info["ptdump_end"] = dict(t.split("=", 1) for t in line.split()[1:])
+        elif line.startswith("PTWTEST "):
             kv = dict(t.split("=", 1) for t in line.split()[1:])
             p = {"pid": int(kv["pid"]), "mode": kv["mode"], "cpu": int(kv["cpu"]),
                  "pagesize": int(kv["pagesize"]), "regions": {}}
@@ -184,6 +190,38 @@ def parse_console(text):
         elif line.startswith("PTWTHP "):
             info["thp"].append(line[7:])
     return info
+
+
+PTDUMP_NOTE = (
+    "/sys/kernel/debug/kernel_page_tables (arch/arm64/mm/ptdump.c, CONFIG_PTDUMP_DEBUGFS) "
+    "as the guest's kernel printed it, captured by /init (testdata/factory/init.sh) in PID 1 "
+    "with busybox ash builtins only (read -r, printf: nothing forked after the capture, so no "
+    "guest process allocated or freed a VMAP_STACK kernel stack before the stop), each line "
+    "printed on the console prefixed 'PTWPTDUMP ', "
+    "prefix and the console's CR removed here; 3 s after the guest's last fork, then the file "
+    "was read a second time and compared (stable=yes); PID 1 then exec'd 'ptwtest sleep ready' "
+    "and the host stopped the VM after PTWREADY and wrote the dumps in that stop.")
+
+
+def write_ptdump(info, outdir, notes):
+    """kernel_page_tables.txt from the console's PTWPTDUMP lines; its name, or None."""
+    path = os.path.join(outdir, "kernel_page_tables.txt")
+    if os.path.exists(path):
+        os.unlink(path)
+    end = info["ptdump_end"]
+    if not info["ptdump"] and end is None:
+        notes.append("no kernel_page_tables capture (the kernel has no PTDUMP_DEBUGFS)")
+        return None
+    if end is None or int(end.get("lines", -1)) != len(info["ptdump"]):
+        raise RuntimeError("kernel_page_tables capture incomplete: %d PTWPTDUMP lines, end %r"
+                           % (len(info["ptdump"]), end))
+    if end.get("stable") != "yes":
+        raise RuntimeError("kernel_page_tables changed between two reads in the guest")
+    with open(path, "w", newline="\n") as f:
+        for line in info["ptdump"]:
+            f.write(line + "\n")
+    print("ptwvm: kernel_page_tables.txt, %d lines" % len(info["ptdump"]), flush=True)
+    return "kernel_page_tables.txt"
 
 
 # ------------------------------------------------------------- run
@@ -260,6 +298,7 @@ def cmd_run(a):
         print("ptwvm: guest ready after %.0f s" % boot_s, flush=True)
         time.sleep(a.settle)
         info = parse_console(text)
+        ptdump_file = write_ptdump(info, a.outdir, notes)
         spinners = [p for p in info["ptwtest"] if p["mode"] == "spin"]
         kcpu = 2
         # ---- stop with spinners in user mode and vCPU2 in the kernel
@@ -516,6 +555,9 @@ def cmd_run(a):
                  + ["guest kernel log: " + l.strip() for l in text.splitlines()
                     if re.search(r"page tables isolation|5-level paging|LPA2|52-bit|Memory: ", l)][:6],
     }
+    if ptdump_file:
+        truth["kernel_page_tables"] = ptdump_file
+        truth["kernel_page_tables_note"] = PTDUMP_NOTE
     if a.arch == "arm64":
         truth["va_bits"] = int(cfg.get("CONFIG_ARM64_VA_BITS", "0")) or None
         truth["pa_bits"] = int(cfg.get("CONFIG_ARM64_PA_BITS", "0")) or None
