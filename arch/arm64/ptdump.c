@@ -211,17 +211,14 @@ static struct ptw_error *arm64_view(const struct ptw_xlat *x, const struct ptw_v
 		m[n++] = (struct ptw_marker){ vmemmap_end, "vmemmap end" };
 	} else {
 		/* 6.12 ptdump_init(): vmemmap starts at virt_to_page() of the
-		 * running PAGE_OFFSET; PCI I/O and the fixmap sit above
-		 * vmemmap (asm/memory.h). */
+		 * running PAGE_OFFSET, which asm/memory.h (without DEBUG_VIRTUAL)
+		 * computes as VMEMMAP_START + ((va - PAGE_OFFSET) / PAGE_SIZE) *
+		 * sizeof(struct page): past the unused head of vmemmap when the
+		 * kernel runs with fewer VA bits than it was built for. PCI I/O
+		 * and the fixmap sit above vmemmap (asm/memory.h). */
 		uint64_t walk_start = page_offset_of(x->vabits_actual);
 		uint64_t struct_page = number_or(vi, "SIZE(page)", 64);
-		uint64_t first_vmemmap = vmemmap_start;
-		uint64_t vmemmap_base;
-		if (ptw_vmcoreinfo_try_symbol(vi, "vmemmap", &vmemmap_base) && x->have_phys_offset) {
-			/* __lm_to_phys(): (va & ~PAGE_OFFSET) + PHYS_OFFSET */
-			uint64_t pa = (walk_start & ~page_offset) + (uint64_t)x->phys_offset;
-			first_vmemmap = vmemmap_base + (pa / page) * struct_page;
-		}
+		uint64_t first_vmemmap = vmemmap_start + ((walk_start - page_offset) / page) * struct_page;
 		uint64_t pci_io_start = vmemmap_end + (UINT64_C(8) << 20);
 		uint64_t fixaddr_top = -(UINT64_C(8) << 20);
 		uint64_t slots = permanent_fixmap_slots(x, false, is_mapped, arg, fixaddr_top);
