@@ -14,6 +14,7 @@
  * holding one count per chunk of the 2nd bitmap, at most KDUMP_MAX_CHUNKS. */
 #include "source.h"
 
+#include <endian.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -289,17 +290,75 @@ static struct ptw_error *bitmap_test(struct kdump *k, uint64_t base, uint64_t pf
 	return NULL;
 }
 
+/* Set bits in w. __builtin_popcountll becomes a call into libgcc, one per
+ * word, when the build may not assume the POPCNT instruction; this is the
+ * branch-free sum of ever wider bit fields instead. Bitmaps are mostly
+ * runs of all-clear or all-set words, which need no counting at all. */
+static unsigned popcount64(uint64_t w)
+{
+	if (w == 0)
+		return 0;
+	if (w == UINT64_MAX)
+		return 64;
+	w = w - ((w >> 1) & UINT64_C(0x5555555555555555));
+	w = (w & UINT64_C(0x3333333333333333)) + ((w >> 2) & UINT64_C(0x3333333333333333));
+	w = (w + (w >> 4)) & UINT64_C(0x0f0f0f0f0f0f0f0f);
+	return (unsigned)((w * UINT64_C(0x0101010101010101)) >> 56);
+}
+
+/* The first of words [from, to) of bitmap b that is not `fill` (all clear
+ * or all set), or `to`. Runs of such words are the bulk of a bitmap (a
+ * sparse dump's is nearly all one run), so they are passed over a block at
+ * a time: a block whose first word is `fill` and which equals itself moved
+ * on by one word is all `fill`, and memcmp tests that many bytes a step. */
+#define FILL_BLOCK_WORDS 64u
+static size_t skip_fill_words(const unsigned char *b, size_t from, size_t to, uint64_t fill)
+{
+	size_t i = from;
+
+	for (; i + FILL_BLOCK_WORDS <= to; i += FILL_BLOCK_WORDS) {
+		uint64_t w;
+
+		memcpy(&w, b + 8 * i, 8);
+		if (w != fill || memcmp(b + 8 * i, b + 8 * i + 8, 8 * (FILL_BLOCK_WORDS - 1)) != 0)
+			break;
+	}
+	for (; i + 4 <= to; i += 4) {
+		uint64_t w[4];
+
+		memcpy(w, b + 8 * i, sizeof(w));
+		if (((w[0] ^ fill) | (w[1] ^ fill) | (w[2] ^ fill) | (w[3] ^ fill)) != 0)
+			break;
+	}
+	for (; i < to; i++) {
+		uint64_t w;
+
+		memcpy(&w, b + 8 * i, 8);
+		if (w != fill)
+			break;
+	}
+	return i;
+}
+
 static unsigned popcount_bytes(const unsigned char *p, size_t len)
 {
 	unsigned n = 0;
+	size_t words = len / 8;
 	size_t i = 0;
-	for (; i + 8 <= len; i += 8) {
+
+	/* Bounded: every turn moves i on by at least one word. */
+	while (i < words) {
 		uint64_t w;
-		memcpy(&w, p + i, 8);
-		n += (unsigned)__builtin_popcountll(w);
+
+		i = skip_fill_words(p, i, words, 0);
+		if (i == words)
+			break;
+		memcpy(&w, p + 8 * i, 8);
+		n += popcount64(w);
+		i++;
 	}
-	for (; i < len; i++)
-		n += (unsigned)__builtin_popcount(p[i]);
+	for (size_t b = words * 8; b < len; b++)
+		n += popcount64(p[b]);
 	return n;
 }
 
@@ -340,7 +399,7 @@ static struct ptw_error *rank(struct kdump *k, uint64_t pfn, uint64_t *ret)
 		struct ptw_error *err = bitmap_bytes(k, k->bitmap2_off, byte, &last, 1, true);
 		if (err)
 			return err;
-		count += (unsigned)__builtin_popcount(last & ((1u << rest) - 1));
+		count += popcount64(last & ((1u << rest) - 1));
 	}
 	*ret = count;
 	return NULL;
@@ -1067,17 +1126,20 @@ static bool kdump_is_present(struct ptw_source *src, uint64_t pa)
 	return have && pd.size && data_in_file(k, &pd);
 }
 
-/* Stream both bitmaps over [0, max_mapnr) in STREAM_CHUNK pieces, calling
- * visit on each piece. Bounded by the bitmap size. */
+/* Stream the bitmaps over [0, max_mapnr) in STREAM_CHUNK pieces, calling
+ * visit on each piece; the 2nd bitmap only when with_bitmap2 (b2 is NULL
+ * otherwise: not reading what a visit ignores halves the bytes read).
+ * Bounded by the bitmap size. */
 typedef struct ptw_error *bitmap_visit_fn(uint64_t first_pfn, const unsigned char *b1,
 					  const unsigned char *b2, size_t len, uint64_t nbits,
 					  void *arg, bool *stop);
 
-static struct ptw_error *stream_bitmaps(struct kdump *k, bitmap_visit_fn *visit, void *arg)
+static struct ptw_error *stream_bitmaps(struct kdump *k, bool with_bitmap2, bitmap_visit_fn *visit,
+				       void *arg)
 {
-	unsigned char *b1 = malloc(STREAM_CHUNK), *b2 = malloc(STREAM_CHUNK);
+	unsigned char *b1 = malloc(STREAM_CHUNK), *b2 = with_bitmap2 ? malloc(STREAM_CHUNK) : NULL;
 	struct ptw_error *err = NULL;
-	if (!b1 || !b2) {
+	if (!b1 || (with_bitmap2 && !b2)) {
 		err = &ptw_enomem;
 		goto out;
 	}
@@ -1090,7 +1152,7 @@ static struct ptw_error *stream_bitmaps(struct kdump *k, bitmap_visit_fn *visit,
 	for (uint64_t byte = 0; byte < nbytes && !stop && !err;) {
 		size_t step = nbytes - byte < STREAM_CHUNK ? (size_t)(nbytes - byte) : STREAM_CHUNK;
 		err = bitmap_bytes(k, k->bitmap1_off, byte, b1, step, false);
-		if (!err)
+		if (!err && with_bitmap2)
 			err = bitmap_bytes(k, k->bitmap2_off, byte, b2, step, false);
 		if (!err) {
 			uint64_t nbits = (uint64_t)step * 8;
@@ -1119,21 +1181,61 @@ static bool get_bit(const unsigned char *b, uint64_t i)
 	return (b[i / 8] >> (i % 8)) & 1;
 }
 
+/* The 64 bits of the bitmap from bit 64 * word on, bit i of the word being
+ * bitmap bit 64 * word + i (byte i / 8, bit i % 8, on any host). */
+static uint64_t bitmap_word(const unsigned char *b, size_t word)
+{
+	uint64_t w;
+
+	memcpy(&w, b + 8 * word, 8);
+	return le64toh(w);
+}
+
 static struct ptw_error *visit_ranges(uint64_t first_pfn, const unsigned char *b1, const unsigned char *b2,
 				      size_t len, uint64_t nbits, void *arg, bool *stop)
 {
 	struct range_walk *w = arg;
 	uint64_t bs = w->k->block_size;
-	for (uint64_t i = 0; i < nbits;) {
-		/* Skip whole words that continue the current state. */
-		if (i % 64 == 0 && i + 64 <= nbits) {
-			uint64_t word;
-			memcpy(&word, b1 + i / 8, 8);
-			if ((word == 0 && !w->open) || (word == UINT64_MAX && w->open)) {
-				i += 64;
-				continue;
+	size_t words = (size_t)(nbits / 64);
+
+	/* Whole words: pass over the run of words that only continue the state
+	 * (all set in an open run, all clear outside one), then jump from one
+	 * change of state to the next in the word that ends it (the first
+	 * clear bit of an open run, the first set bit outside one) instead of
+	 * testing every bit. Bounded: every turn moves i on by at least one
+	 * word, and a word has at most 64 changes. */
+	for (size_t i = 0; i < words; i++) {
+		uint64_t word;
+		unsigned from = 0;
+
+		i = skip_fill_words(b1, i, words, w->open ? UINT64_MAX : 0);
+		if (i == words)
+			break;
+		word = bitmap_word(b1, i);
+		while (from < 64) {
+			uint64_t changes = (w->open ? ~word : word) & (UINT64_MAX << from);
+			uint64_t pfn;
+
+			if (!changes)
+				break;
+			from = (unsigned)__builtin_ctzll(changes);
+			pfn = first_pfn + (uint64_t)i * 64 + from;
+			if (!w->open) {
+				w->open = true;
+				w->start = pfn;
+			} else {
+				struct ptw_phys_range r = {w->start * bs, pfn * bs};
+
+				w->open = false;
+				if (!w->fn(&r, w->arg)) {
+					*stop = true;
+					return NULL;
+				}
 			}
 		}
+	}
+	/* The bits after the last whole word, one at a time. */
+	for (uint64_t i = (uint64_t)words * 64; i < nbits; i++) {
 		bool set = get_bit(b1, i);
 		if (set && !w->open) {
 			w->open = true;
@@ -1146,7 +1248,6 @@ static struct ptw_error *visit_ranges(uint64_t first_pfn, const unsigned char *b
 				return NULL;
 			}
 		}
-		i++;
 	}
 	(void)b2, (void)len;
 	return NULL;
@@ -1156,7 +1257,7 @@ static struct ptw_error *kdump_for_each_range(struct ptw_source *src, ptw_range_
 {
 	struct kdump *k = src->priv;
 	struct range_walk w = {.k = k, .fn = fn, .arg = arg};
-	struct ptw_error *err = stream_bitmaps(k, visit_ranges, &w);
+	struct ptw_error *err = stream_bitmaps(k, false, visit_ranges, &w);
 	if (err)
 		return err;
 	if (w.open) {
@@ -1179,12 +1280,28 @@ static struct ptw_error *visit_count(uint64_t first_pfn, const unsigned char *b1
 {
 	struct page_count *c = arg;
 	size_t words = (size_t)(nbits / 64);
-	for (size_t i = 0; i < words; i++) {
+	/* Bounded: every turn moves i on by at least one word. */
+	for (size_t i = 0; i < words;) {
 		uint64_t w1, w2;
+		size_t end;
+
 		memcpy(&w1, b1 + 8 * i, 8);
 		memcpy(&w2, b2 + 8 * i, 8);
-		c->present += (unsigned)__builtin_popcountll(w2);
-		c->excluded += (unsigned)__builtin_popcountll(w1 & ~w2);
+		if (w2 == UINT64_MAX) {
+			/* A run of dumped blocks: all present, none excluded. */
+			end = skip_fill_words(b2, i + 1, words, UINT64_MAX);
+			c->present += 64 * (uint64_t)(end - i);
+		} else if (w2 == 0 && (w1 == 0 || w1 == UINT64_MAX)) {
+			/* A run of blocks not dumped: excluded if in memory. */
+			end = skip_fill_words(b2, i + 1, skip_fill_words(b1, i + 1, words, w1), 0);
+			if (w1)
+				c->excluded += 64 * (uint64_t)(end - i);
+		} else {
+			c->present += popcount64(w2);
+			c->excluded += popcount64(w1 & ~w2);
+			end = i + 1;
+		}
+		i = end;
 	}
 	for (uint64_t i = (uint64_t)words * 64; i < nbits; i++) {
 		bool in1 = get_bit(b1, i), in2 = get_bit(b2, i);
@@ -1202,7 +1319,7 @@ static struct ptw_error *kdump_count_pages(struct ptw_source *src, uint64_t page
 	if (!page_size)
 		return ptw_error_create(PTW_E_INVALID_ARGUMENT, "page size 0");
 	struct page_count c = {0};
-	struct ptw_error *err = stream_bitmaps(k, visit_count, &c);
+	struct ptw_error *err = stream_bitmaps(k, true, visit_count, &c);
 	if (err)
 		return err;
 	/* Counts are of blocks; blocks * block_size cannot overflow (checked
