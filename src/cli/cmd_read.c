@@ -237,7 +237,9 @@ static int run_read(struct ptw_cli *cli)
 		fprintf(stderr, "ptwalk: read: -o needs --raw\n");
 		return PTW_EXIT_USAGE;
 	}
-	err = ptw_xctx_open(cli, &c);
+	/* Physical reads need no translation: a dump whose page tables cannot
+	 * be found is still readable by physical address. */
+	err = cli->phys ? ptw_xctx_open_phys(cli, &c) : ptw_xctx_open(cli, &c);
 	if (err)
 		return ptw_cli_fail(cli, err);
 	if (cli->output) {
@@ -272,7 +274,8 @@ const struct ptw_command ptw_cmd_read = {
 	.details = "LENGTH defaults to 64. Bytes that are not mapped or not in the dump print as ??\n"
 		   "(the range is named on stderr) and the exit status is 4.\n"
 		   "ADDR '-' reads one address per line from stdin and reads LENGTH bytes at each, in\n"
-		   "order (with --raw, the bytes one after another: a batch of physical reads).",
+		   "order (with --raw, the bytes one after another: a batch of physical reads).\n"
+		   "--phys needs no address translation: it reads dumps whose page tables cannot be found.",
 	.options = PTW_OPTS_COMMON | PTW_OPT_PHYS | PTW_OPT_PGD | PTW_OPT_RAW | PTW_OPT_OUTPUT | PTW_OPT_FILL,
 	.min_args = 1,
 	.max_args = 2,

@@ -6,13 +6,19 @@
 
 #include "dump.h"
 
-struct ptw_error *ptw_xctx_open(const struct ptw_cli *cli, struct ptw_xctx *ret)
+/* need_xlat false: a dump whose translation cannot be set up is opened
+ * all the same, for what needs none (physical reads). */
+static struct ptw_error *open_xctx(const struct ptw_cli *cli, bool need_xlat, struct ptw_xctx *ret)
 {
 	struct ptw_xctx c = { .cli = cli };
 	struct ptw_error *err = ptw_cli_open_dump(cli, &c.dump);
 
 	if (err)
 		return err;
+	if (!c.dump->have_xlat && !need_xlat && !cli->have_pgd) {
+		*ret = c;
+		return NULL;
+	}
 	if (!c.dump->have_xlat) {
 		err = ptw_error_create(c.dump->xlat_error ? c.dump->xlat_error->code : PTW_E_BAD_DATA,
 				       "cannot translate addresses: %s",
@@ -45,6 +51,16 @@ struct ptw_error *ptw_xctx_open(const struct ptw_cli *cli, struct ptw_xctx *ret)
 	}
 	*ret = c;
 	return NULL;
+}
+
+struct ptw_error *ptw_xctx_open(const struct ptw_cli *cli, struct ptw_xctx *ret)
+{
+	return open_xctx(cli, true, ret);
+}
+
+struct ptw_error *ptw_xctx_open_phys(const struct ptw_cli *cli, struct ptw_xctx *ret)
+{
+	return open_xctx(cli, false, ret);
 }
 
 void ptw_xctx_close(struct ptw_xctx *c)

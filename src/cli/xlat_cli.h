@@ -31,6 +31,10 @@ struct ptw_xres {
 
 /** Open the dump, require its translation, build the walker and the --pgd tree. */
 struct ptw_error *ptw_xctx_open(const struct ptw_cli *cli, struct ptw_xctx *ret);
+/** As ptw_xctx_open, but a dump whose translation cannot be set up is still
+ * opened, for physical reads: then x, ops and w are NULL (unless --pgd is
+ * given, which needs the translation). */
+struct ptw_error *ptw_xctx_open_phys(const struct ptw_cli *cli, struct ptw_xctx *ret);
 void ptw_xctx_close(struct ptw_xctx *c);
 /** Untag, pick the tree by the half the VA is in, walk. */
 struct ptw_error *ptw_xctx_translate(struct ptw_xctx *c, uint64_t va, struct ptw_xres *ret);

@@ -3,7 +3,9 @@
 # at each, in order. The batch must give exactly the bytes of one read per
 # address, on ELF and on kdump (zlib), including a range that crosses a page
 # and one that runs out of the dump (exit 4, warned); a line that is not an
-# address is skipped with a warning and exit 2.
+# address is skipped with a warning and exit 2. Physical reads need no
+# address translation: a dump without VMCOREINFO still reads with --phys
+# (the same bytes), while a virtual read of it is refused.
 . "${top_srcdir:-.}/tests/cli/lib.sh"
 MKDUMP="$top_builddir/tests/mkdump"
 
@@ -45,5 +47,19 @@ for fmt in elf64 kdump; do
 	expect_stderr "stdin line 2: not an address" "$fmt: the bad line is named"
 	if [ "$(stat -c %s "$WORK/bad")" -eq 16 ]; then ok "$fmt: the good lines are still read"; else
 		not_ok "$fmt: good lines around a bad one"; fi
+	# The same memory without VMCOREINFO: no translation can be set up.
+	sed '/^vmcoreinfo$/,/^end$/d' "$WORK/base.spec" >"$WORK/bare.spec"
+	if ! "$MKDUMP" -D "format $fmt" -D "compress zlib" "$WORK/bare.spec" "$WORK/$fmt-bare" 2>"$WORK/err"; then
+		not_ok "mkdump $fmt without VMCOREINFO"; sed 's/^/#   /' "$WORK/err" | head -3; continue
+	fi
+	"$PTWALK" read "$WORK/$fmt-bare" 0x40100ff0 32 --phys --raw -o "$WORK/bare" 2>"$WORK/err"
+	rc=$?
+	"$PTWALK" read "$WORK/$fmt" 0x40100ff0 32 --phys --raw -o "$WORK/full" 2>/dev/null
+	if [ $rc -eq 0 ] && cmp -s "$WORK/bare" "$WORK/full" && [ "$(stat -c %s "$WORK/bare")" -eq 32 ]; then
+		ok "$fmt: --phys reads a dump that cannot translate"; else
+		not_ok "$fmt: --phys without translation: exit $rc"; sed 's/^/#   /' "$WORK/err" | head -3; fi
+	expect_exit 1 "$fmt: a virtual read of a dump that cannot translate is refused" -- \
+		"$PTWALK" read "$WORK/$fmt-bare" 0xffff000000000000 16
+	expect_stderr "cannot translate addresses" "$fmt: the refusal says why"
 done
 finish
