@@ -423,7 +423,10 @@ struct ptw_error *ptw_walk_next(struct ptw_walk_iter *it, struct ptw_walk_result
 	}
 	it->budget--;
 	first = shared_levels(it, it->va);
-	memcpy(ret->step, it->path, first * sizeof(ret->step[0]));
+	/* Bounded: first < g->levels <= PTW_MAX_LEVELS. Assignments, not a
+	 * memcpy of a variable size: a library call per range. */
+	for (unsigned n = 0; n < first; n++)
+		ret->step[n] = it->path[n];
 	err = walk_from(it->w, it->g, it->va, ret, it->tables, first, &it->ntables);
 	if (err) {
 		/* Keep nothing of a failed walk: a retry starts from the root. */
@@ -433,8 +436,8 @@ struct ptw_error *ptw_walk_next(struct ptw_walk_iter *it, struct ptw_walk_result
 	/* Keep the table descriptors this walk read below the shared levels
 	 * (most often none: the next range is in the same table). */
 	descents = it->ntables ? it->ntables - 1 : 0;
-	if (descents > first)
-		memcpy(it->path + first, ret->step + first, (descents - first) * sizeof(ret->step[0]));
+	for (unsigned n = first; n < descents; n++)
+		it->path[n] = ret->step[n];
 	it->path_va = it->va;
 	if (ret->range_end == 0 || ret->range_end <= it->va || (it->end && ret->range_end >= it->end))
 		it->done = true;
