@@ -37,7 +37,7 @@ static struct ptw_error *need_number(const struct ptw_vmcoreinfo *vi, const char
 	struct ptw_error *err = ptw_vmcoreinfo_number(vi, name, ret);
 
 	if (err)
-		return ptw_error_prepend(err, "arm64 translation needs NUMBER(%s) (supply it with --set NUMBER(%s)=VALUE)",
+		return ptw_error_prepend(err, "arm64 translation needs NUMBER(%s) (supply it with --set NUMBER(%s)=VALUE): ",
 					 name, name);
 	return NULL;
 }
@@ -57,7 +57,7 @@ struct ptw_error *ptw_arm64_detect(const struct ptw_vmcoreinfo *vi, uint64_t pag
 	if (!page_size) {
 		err = ptw_vmcoreinfo_u64(vi, "PAGESIZE", 10, &page_size);
 		if (err)
-			return ptw_error_prepend(err, "arm64 translation needs PAGESIZE");
+			return ptw_error_prepend(err, "arm64 translation needs PAGESIZE: ");
 	}
 	switch (page_size) {
 	case 4096: page_shift = 12; break;
@@ -155,7 +155,7 @@ struct ptw_error *ptw_arm64_detect(const struct ptw_vmcoreinfo *vi, uint64_t pag
 	 * NUMBER(kimage_voffset) exported since 4.? with KASLR). */
 	err = ptw_vmcoreinfo_symbol(vi, "swapper_pg_dir", &swapper);
 	if (err)
-		return ptw_error_prepend(err, "arm64 translation needs SYMBOL(swapper_pg_dir)");
+		return ptw_error_prepend(err, "arm64 translation needs SYMBOL(swapper_pg_dir): ");
 	x.swapper_pg_dir = swapper;
 	err = need_number(vi, "kimage_voffset", &n);
 	if (err)

@@ -23,7 +23,7 @@ static struct ptw_error *need_number(const struct ptw_vmcoreinfo *vi, const char
 	struct ptw_error *err = ptw_vmcoreinfo_number(vi, name, ret);
 
 	if (err)
-		return ptw_error_prepend(err, "x86-64 translation needs NUMBER(%s) (supply it with --set NUMBER(%s)=VALUE)",
+		return ptw_error_prepend(err, "x86-64 translation needs NUMBER(%s) (supply it with --set NUMBER(%s)=VALUE): ",
 					 name, name);
 	return NULL;
 }
@@ -79,7 +79,7 @@ struct ptw_error *ptw_x86_64_detect(const struct ptw_vmcoreinfo *vi, uint64_t pa
 	if (!page_size) {
 		err = ptw_vmcoreinfo_u64(vi, "PAGESIZE", 10, &page_size);
 		if (err)
-			return ptw_error_prepend(err, "x86-64 translation needs PAGESIZE");
+			return ptw_error_prepend(err, "x86-64 translation needs PAGESIZE: ");
 	}
 	if (page_size != 4096)
 		return ptw_error_create(PTW_E_BAD_DATA, "PAGESIZE=%llu: x86-64 pages are 4096 bytes",
@@ -145,7 +145,7 @@ struct ptw_error *ptw_x86_64_detect(const struct ptw_vmcoreinfo *vi, uint64_t pa
 		x.root_source = "SYMBOL(swapper_pg_dir)";
 	}
 	if (err)
-		return ptw_error_prepend(err, "x86-64 translation needs SYMBOL(init_top_pgt)");
+		return ptw_error_prepend(err, "x86-64 translation needs SYMBOL(init_top_pgt): ");
 	if (top_pgt < X86_START_KERNEL_MAP || (top_pgt & 0xfff))
 		return ptw_error_create(PTW_E_BAD_DATA,
 					"%s=%llx is not a page-aligned address in the kernel text mapping",
