@@ -105,10 +105,23 @@ struct ptw_error *ptw_error_prepend(struct ptw_error *err, const char *fmt, ...)
 	return err;
 }
 
+struct ptw_error *ptw_error_in_file(struct ptw_error *err, const char *file)
+{
+	if (!err || err == &ptw_enomem || !file)
+		return err;
+	char *copy = strdup(file);
+	if (copy) {
+		free(err->file);
+		err->file = copy;
+	}
+	return err;
+}
+
 void ptw_error_destroy(struct ptw_error *err)
 {
 	if (!err || err == &ptw_enomem)
 		return;
+	free(err->file);
 	free(err->message);
 	free(err);
 }

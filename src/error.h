@@ -33,6 +33,9 @@ struct ptw_error {
 	bool has_address;
 	uint64_t address;
 	char *message;
+	/* The file at fault when it is not the dump (an output file, a --set
+	 * value, stdin): the CLI names it in place of the dump. NULL: the dump. */
+	char *file;
 };
 
 /** The shared object returned when allocating an error itself fails. */
@@ -55,6 +58,8 @@ struct ptw_error *ptw_error_errno(int errnum, const char *fmt, ...)
 /** Prefix context to an error's message ("reading the kdump header: ..."); returns err. */
 struct ptw_error *ptw_error_prepend(struct ptw_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/** Name the file at fault (when it is not the dump); returns err. */
+struct ptw_error *ptw_error_in_file(struct ptw_error *err, const char *file);
 void ptw_error_destroy(struct ptw_error *err);
 
 #endif

@@ -46,6 +46,29 @@ void ptw_json_end_array(struct ptw_json *j) { close_container(j, ']'); }
 
 static void write_escaped(FILE *out, const char *s, size_t len);
 
+void ptw_json_begin_string(struct ptw_json *j)
+{
+	before_value(j);
+	fputc('"', j->out);
+}
+
+void ptw_json_string_hex_bytes(struct ptw_json *j, const unsigned char *buf, size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+	char pair[2];
+
+	for (size_t i = 0; i < len; i++) {
+		pair[0] = digits[buf[i] >> 4];
+		pair[1] = digits[buf[i] & 15];
+		fwrite(pair, 1, 2, j->out);
+	}
+}
+
+void ptw_json_end_string(struct ptw_json *j)
+{
+	fputc('"', j->out);
+}
+
 void ptw_json_key(struct ptw_json *j, const char *key)
 {
 	before_value(j);

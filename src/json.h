@@ -32,6 +32,12 @@ void ptw_json_bool(struct ptw_json *j, bool v);
 void ptw_json_null(struct ptw_json *j);
 /** End a top-level value with a newline (one JSON Lines record). */
 void ptw_json_newline(struct ptw_json *j);
+/* A string written in pieces, for values too long to hold (read --json's
+ * bytes): begin, any number of hex pieces, end. */
+void ptw_json_begin_string(struct ptw_json *j);
+/** Append the bytes as lower-case hex digits, two a byte. */
+void ptw_json_string_hex_bytes(struct ptw_json *j, const unsigned char *buf, size_t len);
+void ptw_json_end_string(struct ptw_json *j);
 
 /* key + value in one call */
 void ptw_json_field_string(struct ptw_json *j, const char *key, const char *s);

@@ -110,13 +110,63 @@ struct ptw_error *ptw_vmcoreinfo_parse(struct ptw_vmcoreinfo *vi, const char *te
 	return NULL;
 }
 
+static bool key_has_prefix(const char *key, size_t len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return len > n && strncasecmp(key, prefix, n) == 0 && key[len - 1] == ')';
+}
+
+static bool key_is(const char *key, size_t len, const char *name)
+{
+	return strlen(name) == len && strncasecmp(key, name, len) == 0;
+}
+
+/* A value given with --set must read as its key's kind, as the kernel prints
+ * it (NUMBER, OFFSET, SIZE, LENGTH: %ld or 0x%llx; SYMBOL, KERNELOFFSET: %lx;
+ * PAGESIZE: %ld): a bad one is the user's mistake (a usage error), not a
+ * corrupt dump found later. Other keys are text. */
+static struct ptw_error *check_set_value(const struct ptw_vmcoreinfo *vi, const char *key, size_t len)
+{
+	char name[256];
+	struct ptw_error *err = NULL;
+	int64_t number;
+	uint64_t u;
+	const char *kind = NULL;
+
+	if (len >= sizeof(name))
+		return NULL;
+	memcpy(name, key, len);
+	name[len] = 0;
+	if (key_has_prefix(key, len, "NUMBER(")) {
+		name[len - 1] = 0;
+		err = ptw_vmcoreinfo_number(vi, name + 7, &number);
+		name[len - 1] = ')';
+		kind = "a number: decimal or 0x hex";
+	} else if (key_has_prefix(key, len, "OFFSET(") || key_has_prefix(key, len, "SIZE(") ||
+		   key_has_prefix(key, len, "LENGTH(") || key_is(key, len, "PAGESIZE")) {
+		err = ptw_vmcoreinfo_u64(vi, name, 10, &u);
+		kind = "decimal";
+	} else if (key_has_prefix(key, len, "SYMBOL(") || key_is(key, len, "KERNELOFFSET")) {
+		err = ptw_vmcoreinfo_u64(vi, name, 16, &u);
+		kind = "hex";
+	}
+	if (!err)
+		return NULL;
+	ptw_error_destroy(err);
+	return ptw_error_create(PTW_E_INVALID_ARGUMENT, "--set %s=%s: %s is %s", name,
+				ptw_vmcoreinfo_get(vi, name), name, kind);
+}
+
 struct ptw_error *ptw_vmcoreinfo_set(struct ptw_vmcoreinfo *vi, const char *assignment)
 {
 	const char *eq = strchr(assignment, '=');
 	if (!eq || eq == assignment)
 		return ptw_error_create(PTW_E_INVALID_ARGUMENT, "--set wants KEY=VALUE, not '%s'",
 					assignment);
-	return put_entry(vi, assignment, (size_t)(eq - assignment), eq + 1, strlen(eq + 1), true);
+	struct ptw_error *err = put_entry(vi, assignment, (size_t)(eq - assignment), eq + 1, strlen(eq + 1), true);
+	if (err)
+		return err;
+	return check_set_value(vi, assignment, (size_t)(eq - assignment));
 }
 
 void ptw_vmcoreinfo_free(struct ptw_vmcoreinfo *vi)

@@ -51,10 +51,6 @@ static void print_finding(void *arg, const struct ptw_finding *f)
 static int run_check(struct ptw_cli *cli)
 {
 	struct ptw_xctx c;
-	if (cli->user_half && !cli->have_pgd) {
-		fprintf(stderr, "ptwalk check: --user needs the user table: --pgd ADDR\n");
-		return PTW_EXIT_USAGE;
-	}
 	struct ptw_error *err = ptw_xctx_open(cli, &c);
 	if (err)
 		return ptw_cli_fail(cli, err);
@@ -86,7 +82,7 @@ const struct ptw_command ptw_cmd_check = {
 		"or a normal-memory mapping, outside the dump's physical memory), missing-tables\n"
 		"(with a count), table-loop, linear-map-mismatch, config-conflict (VMCOREINFO\n"
 		"against itself or the tables). Exit 0 when clean, 3 with findings.",
-	.options = PTW_OPTS_COMMON | PTW_OPT_PGD | PTW_OPT_HALF,
+	.options = PTW_OPTS_COMMON | PTW_OPT_PGD | PTW_OPT_HALF | PTW_OPT_PID,
 	.min_args = 0,
 	.max_args = 0,
 };

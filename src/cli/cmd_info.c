@@ -226,7 +226,7 @@ static int run_info(struct ptw_cli *cli)
 	if (err)
 		return ptw_cli_fail(cli, err);
 	if (!dump->have_xlat && cli->json)
-		ptw_cli_warn(cli, "%s: translation unknown: %s", cli->dump_path, dump->xlat_error->message);
+		ptw_cli_warn(cli, "translation unknown: %s", dump->xlat_error->message);
 	err = cli->json ? info_json(cli, dump) : info_text(cli, dump);
 	ptw_dump_close(dump);
 	return err ? ptw_cli_fail(cli, err) : PTW_EXIT_OK;

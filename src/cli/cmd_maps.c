@@ -170,10 +170,6 @@ static int run_maps(struct ptw_cli *cli)
 {
 	struct ptw_xctx c;
 	struct ptw_error *err;
-	if (cli->user_half && !cli->have_pgd) {
-		fprintf(stderr, "ptwalk maps: --user needs the user table: --pgd ADDR\n");
-		return PTW_EXIT_USAGE;
-	}
 	err = ptw_xctx_open(cli, &c);
 	if (err)
 		return ptw_cli_fail(cli, err);
@@ -197,7 +193,7 @@ static int run_maps(struct ptw_cli *cli)
 		o.g = &c.x->kernel;
 		err = o.pd->view(c.x, &c.dump->vmcoreinfo, va_is_mapped, &o, &view);
 		if (err) {
-			ptw_cli_warn(cli, "%s: no region markers: %s", cli->dump_path, err->message);
+			ptw_cli_warn(cli, "no region markers: %s", err->message);
 			ptw_error_destroy(err);
 			start = -(UINT64_C(1) << c.x->kernel.va_bits);
 		} else {
@@ -221,14 +217,11 @@ static int run_maps(struct ptw_cli *cli)
 		err = ptw_maps_walk(c.w, o.g, start, end, o.pd, o.view, &sink, budget, &stats);
 	if (!err) {
 		if (stats.gaps)
-			ptw_cli_warn(cli, "%s: %" PRIu64 " table(s) missing from the dump", cli->dump_path,
-				     stats.gaps);
+			ptw_cli_warn(cli, "%" PRIu64 " table(s) missing from the dump", stats.gaps);
 		if (stats.bad)
-			ptw_cli_warn(cli, "%s: %" PRIu64 " descriptor(s) the architecture forbids",
-				     cli->dump_path, stats.bad);
+			ptw_cli_warn(cli, "%" PRIu64 " descriptor(s) the architecture forbids", stats.bad);
 		if (stats.budget_exhausted)
-			ptw_cli_warn(cli, "%s: stopped at the work bound; the listing is incomplete",
-				     cli->dump_path);
+			ptw_cli_warn(cli, "stopped at the work bound; the listing is incomplete");
 	}
 	ptw_xctx_close(&c);
 	return err ? ptw_cli_fail(cli, err) : PTW_EXIT_OK;
@@ -246,7 +239,7 @@ const struct ptw_command ptw_cmd_maps = {
 		"decoded attributes and the layout region, plus {\"gap\": true} records for\n"
 		"tables missing from the dump and {\"bad\": true} for forbidden descriptors.\n"
 		"The kernel's table is walked by default; --pgd walks a user table.",
-	.options = PTW_OPTS_COMMON | PTW_OPT_PGD | PTW_OPT_HALF,
+	.options = PTW_OPTS_COMMON | PTW_OPT_PGD | PTW_OPT_HALF | PTW_OPT_PID,
 	.min_args = 0,
 	.max_args = 0,
 };

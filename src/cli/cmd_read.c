@@ -14,6 +14,11 @@ struct reader {
 	struct ptw_xctx *c;
 	FILE *out;
 	bool raw;
+	/* --json: one record per contiguous run of bytes read, one per hole */
+	bool json;
+	struct ptw_json j;
+	bool in_chunk;
+	uint64_t chunk_end;
 	/* hexdump line assembly */
 	uint64_t line_addr;
 	unsigned char line[16];
@@ -26,11 +31,13 @@ struct reader {
 	unsigned gaps;
 };
 
+/* One line as crash's `rd -8` prints it: the address right-aligned in 16
+ * columns, 16 bytes, the ASCII; bytes the dump lacks are ?? (and ?). */
 static void flush_line(struct reader *rd)
 {
 	if (!rd->fill)
 		return;
-	fprintf(rd->out, "%016" PRIx64 ": ", rd->line_addr);
+	fprintf(rd->out, PTW_RCOL_HEX ":  ", rd->line_addr);
 	for (unsigned i = 0; i < 16; i++) {
 		if (i < rd->fill && rd->have[i] == 1)
 			fprintf(rd->out, "%02x ", rd->line[i]);
@@ -38,24 +45,41 @@ static void flush_line(struct reader *rd)
 			fputs("?? ", rd->out);
 		else
 			fputs("   ", rd->out);
-		if (i == 7)
-			fputc(' ', rd->out);
 	}
-	fputs(" |", rd->out);
+	fputs("  ", rd->out);
 	for (unsigned i = 0; i < rd->fill; i++) {
 		unsigned char ch = rd->line[i];
 
 		fputc(rd->have[i] == 2 ? ' ' : !rd->have[i] ? '?' : (ch >= 0x20 && ch < 0x7f ? ch : '.'), rd->out);
 	}
-	fputs("|\n", rd->out);
+	fputc('\n', rd->out);
 	rd->fill = 0;
+}
+
+/* Close the --json record of the bytes being streamed. */
+static void end_chunk(struct reader *rd)
+{
+	if (!rd->in_chunk)
+		return;
+	ptw_json_end_string(&rd->j);
+	ptw_json_end_object(&rd->j);
+	ptw_json_newline(&rd->j);
+	rd->in_chunk = false;
 }
 
 static void end_gap(struct reader *rd)
 {
 	if (!rd->in_gap)
 		return;
-	ptw_cli_warn(rd->c->cli, "%016" PRIx64 "-%016" PRIx64 ": %s", rd->gap_start, rd->gap_end, rd->gap_why);
+	ptw_cli_warn(rd->c->cli, PTW_MSG_HEX "-" PTW_MSG_HEX ": %s", rd->gap_start, rd->gap_end, rd->gap_why);
+	if (rd->json) {
+		ptw_json_begin_object(&rd->j);
+		ptw_json_field_hex(&rd->j, "address", rd->gap_start);
+		ptw_json_field_u64(&rd->j, "length", rd->gap_end - rd->gap_start);
+		ptw_json_field_string(&rd->j, "status", rd->gap_why);
+		ptw_json_end_object(&rd->j);
+		ptw_json_newline(&rd->j);
+	}
 	rd->in_gap = false;
 	rd->gaps++;
 }
@@ -64,6 +88,7 @@ static void end_gap(struct reader *rd)
 static void emit(struct reader *rd, uint64_t addr, const unsigned char *buf, size_t n, const char *why)
 {
 	if (!buf) {
+		end_chunk(rd);
 		if (rd->in_gap && rd->gap_end == addr && rd->gap_why == why) {
 			rd->gap_end = addr + n;
 		} else {
@@ -75,6 +100,22 @@ static void emit(struct reader *rd, uint64_t addr, const unsigned char *buf, siz
 		}
 	} else {
 		end_gap(rd);
+	}
+	if (rd->json) {
+		if (!buf)
+			return;
+		if (rd->in_chunk && rd->chunk_end != addr)
+			end_chunk(rd);
+		if (!rd->in_chunk) {
+			ptw_json_begin_object(&rd->j);
+			ptw_json_field_hex(&rd->j, "address", addr);
+			ptw_json_key(&rd->j, "bytes");
+			ptw_json_begin_string(&rd->j);
+			rd->in_chunk = true;
+		}
+		ptw_json_string_hex_bytes(&rd->j, buf, n);
+		rd->chunk_end = addr + n;
+		return;
 	}
 	if (rd->raw) {
 		if (buf) {
@@ -112,7 +153,7 @@ static struct ptw_error *emit_phys(struct reader *rd, uint64_t addr, uint64_t pa
 		if (err->code != PTW_E_NOT_PRESENT && err->code != PTW_E_FAULT)
 			return err;
 		ptw_error_destroy(err);
-		emit(rd, addr, NULL, n, "not in the dump");
+		emit(rd, addr, NULL, n, ptw_walk_status_name(PTW_WALK_NOT_IN_DUMP));
 		return NULL;
 	}
 	emit(rd, addr, buf, n, NULL);
@@ -124,6 +165,15 @@ static size_t to_frame_end(uint64_t a, uint64_t left)
 	uint64_t n = CHUNK - (a & (CHUNK - 1));
 
 	return (size_t)(n < left ? n : left);
+}
+
+/* The end of one range: the pending hole, line or record goes out. */
+static void finish(struct reader *rd)
+{
+	end_gap(rd);
+	end_chunk(rd);
+	if (!rd->raw && !rd->json)
+		flush_line(rd);
 }
 
 static struct ptw_error *read_range(struct reader *rd, uint64_t addr, uint64_t len)
@@ -147,8 +197,7 @@ static struct ptw_error *read_range(struct reader *rd, uint64_t addr, uint64_t l
 			} else {
 				/* Skip the whole hole the walk found (bounded by len),
 				 * one frame per emit so the gap report merges. */
-				const char *why = !res.g ? "user address without --pgd"
-							 : ptw_walk_status_name(res.r.status);
+				const char *why = ptw_xres_status_name(&res);
 				uint64_t hole = n;
 
 				if (res.g && res.r.status != PTW_WALK_NON_CANONICAL && res.r.range_end > addr)
@@ -197,14 +246,14 @@ static struct ptw_error *read_each_stdin_address(struct reader *rd, uint64_t len
 			continue;
 		if (!ptw_parse_u64(s, &addr) || (len && addr + len - 1 < addr)) {
 			(*bad_lines)++;
-			ptw_cli_warn(rd->c->cli, "stdin line %llu: not an address, or the range wraps: '%.40s'",
-				     lineno, s);
+			char where[48];
+
+			snprintf(where, sizeof(where), "stdin: line %llu", lineno);
+			ptw_cli_warn_in(rd->c->cli, where, "not an address, or the range wraps: '%.40s'", s);
 			continue;
 		}
 		err = read_range(rd, addr, len);
-		end_gap(rd);
-		if (!rd->raw)
-			flush_line(rd);
+		finish(rd);
 	}
 	if (!err && ferror(stdin))
 		err = ptw_error_errno(errno, "reading stdin");
@@ -215,7 +264,7 @@ static struct ptw_error *read_each_stdin_address(struct reader *rd, uint64_t len
 static int run_read(struct ptw_cli *cli)
 {
 	struct ptw_xctx c;
-	struct reader rd = { .c = &c, .out = stdout, .raw = cli->raw };
+	struct reader rd = { .c = &c, .out = stdout, .raw = cli->raw, .json = cli->json };
 	uint64_t addr = 0, len = DEFAULT_LENGTH;
 	bool from_stdin = strcmp(cli->args[0], "-") == 0;
 	unsigned bad_lines = 0;
@@ -233,10 +282,6 @@ static int run_read(struct ptw_cli *cli)
 		fprintf(stderr, "ptwalk: read: the range wraps around the address space\n");
 		return PTW_EXIT_USAGE;
 	}
-	if (cli->output && !cli->raw) {
-		fprintf(stderr, "ptwalk: read: -o needs --raw\n");
-		return PTW_EXIT_USAGE;
-	}
 	/* Physical reads need no translation: a dump whose page tables cannot
 	 * be found is still readable by physical address. */
 	err = cli->phys ? ptw_xctx_open_phys(cli, &c) : ptw_xctx_open(cli, &c);
@@ -246,18 +291,21 @@ static int run_read(struct ptw_cli *cli)
 		rd.out = fopen(cli->output, "wb");
 		if (!rd.out) {
 			ptw_xctx_close(&c);
-			return ptw_cli_fail(cli, ptw_error_errno(errno, "%s", cli->output));
+			return ptw_cli_fail(cli, ptw_error_in_file(ptw_error_errno(errno, "cannot create"), cli->output));
 		}
 	}
+	ptw_json_init(&rd.j, rd.out);
 	if (from_stdin)
 		err = read_each_stdin_address(&rd, len, &bad_lines);
 	else
 		err = read_range(&rd, addr, len);
-	end_gap(&rd);
-	if (!rd.raw)
-		flush_line(&rd);
-	if (rd.out != stdout && fclose(rd.out) != 0 && !err)
-		err = ptw_error_errno(errno, "%s", cli->output);
+	finish(&rd);
+	if (rd.out != stdout) {
+		bool write_failed = ferror(rd.out) != 0;
+
+		if ((fclose(rd.out) != 0 || write_failed) && !err)
+			err = ptw_error_in_file(ptw_error_errno(errno ? errno : EIO, "writing"), cli->output);
+	}
 	ptw_xctx_close(&c);
 	if (err)
 		return ptw_cli_fail(cli, err);
@@ -271,12 +319,15 @@ const struct ptw_command ptw_cmd_read = {
 	.run = run_read,
 	.synopsis = "DUMP ADDR|- [LENGTH] [--phys] [--pgd PA] [--raw [-o FILE] [--fill BYTE]]",
 	.summary = "memory by virtual or physical address: hexdump or raw bytes",
-	.details = "LENGTH defaults to 64. Bytes that are not mapped or not in the dump print as ??\n"
-		   "(the range is named on stderr) and the exit status is 4.\n"
+	.details = "LENGTH defaults to 64. Text is a hexdump as crash's rd -8 prints it. Bytes that\n"
+		   "are not mapped or not in the dump print as ?? (the range is named on stderr) and\n"
+		   "the exit status is 4. --json prints one record per run of bytes read,\n"
+		   "{\"address\": \"0x...\", \"bytes\": \"HEX\"}, and one per hole,\n"
+		   "{\"address\": \"0x...\", \"length\": N, \"status\": \"not-mapped\"} (a vtop status).\n"
 		   "ADDR '-' reads one address per line from stdin and reads LENGTH bytes at each, in\n"
 		   "order (with --raw, the bytes one after another: a batch of physical reads).\n"
 		   "--phys needs no address translation: it reads dumps whose page tables cannot be found.",
-	.options = PTW_OPTS_COMMON | PTW_OPT_PHYS | PTW_OPT_PGD | PTW_OPT_RAW | PTW_OPT_OUTPUT | PTW_OPT_FILL,
+	.options = PTW_OPTS_COMMON | PTW_OPT_PHYS | PTW_OPT_PGD | PTW_OPT_PID | PTW_OPT_RAW | PTW_OPT_OUTPUT | PTW_OPT_FILL,
 	.min_args = 1,
 	.max_args = 2,
 };

@@ -130,7 +130,7 @@ static void print_text(struct vtop_state *st, const struct ptw_xres *res)
 	if (ptw_xres_ok(res) || r->have_pa)
 		printf("%-16" PRIx64 "  %" PRIx64 "\n", res->input, r->pa);
 	else
-		printf("%-16" PRIx64 "  (%s)\n", res->input, ptw_walk_status_name(r->status));
+		printf(PTW_COL_HEX "  (%s)\n", res->input, ptw_xres_status_name(res));
 	if (res->tagged)
 		printf("UNTAGGED:       %" PRIx64 "\n", res->va);
 	if (!res->g) {
@@ -209,7 +209,7 @@ static struct ptw_error *answer(struct vtop_state *st, uint64_t va)
 		if (ptw_xres_ok(&res)) {
 			p = put_hex(p, res.r.pa);
 		} else {
-			const char *s = ptw_walk_status_name(res.r.status);
+			const char *s = ptw_xres_status_name(&res);
 			size_t n = strlen(s);
 
 			memcpy(p, s, n);
@@ -278,8 +278,10 @@ static struct ptw_error *one_line(struct vtop_state *st, const char *s, size_t n
 		return NULL;
 	if (!parse_addr(s, n, &va)) {
 		st->bad_input++;
-		ptw_cli_warn(st->c->cli, "stdin line %llu: not an address: '%.*s'", st->line,
-			     (int)(n > 40 ? 40 : n), s);
+		char where[48];
+
+		snprintf(where, sizeof(where), "stdin: line %llu", st->line);
+		ptw_cli_warn_in(st->c->cli, where, "not an address: '%.*s'", (int)(n > 40 ? 40 : n), s);
 		return NULL;
 	}
 	return answer(st, va);
@@ -316,7 +318,10 @@ static struct ptw_error *from_stdin(struct vtop_state *st)
 		if (have >= MAX_LINE) {
 			/* a line longer than any address: skip it */
 			st->bad_input++;
-			ptw_cli_warn(st->c->cli, "stdin line %llu: too long", st->line + 1);
+			char where[48];
+
+			snprintf(where, sizeof(where), "stdin: line %llu", st->line + 1);
+			ptw_cli_warn_in(st->c->cli, where, "too long");
 			have = 0;
 		}
 		if (n == 0) {
@@ -387,7 +392,7 @@ const struct ptw_command ptw_cmd_vtop = {
 		   "with bit 55 set walk the kernel table (TTBR1); others need --pgd.\n"
 		   "Levels are Arm lookup levels: 3 is the last; a 3-level tree starts at 1, a\n"
 		   "5-level (LPA2) one at -1. Exit 4 if any address could not be translated.",
-	.options = PTW_OPTS_COMMON | PTW_OPT_BRIEF | PTW_OPT_PGD,
+	.options = PTW_OPTS_COMMON | PTW_OPT_BRIEF | PTW_OPT_PGD | PTW_OPT_PID,
 	.min_args = 1,
 	.max_args = (size_t)-1,
 };

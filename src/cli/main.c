@@ -1,4 +1,6 @@
 /* ptwalk: one dispatch table; each command lives in its own file. */
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,6 +19,33 @@ static const struct ptw_command *const commands[] = {
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
+/* Commands of the contract (../shared/spec/cli.md) that this build does not
+ * have yet; other work is adding them. Until each lands it is "not
+ * implemented yet" (exit 2, as a usage error: the dump is never read), not an
+ * unknown command. Remove a line when its command joins the table above (a
+ * command in that table wins over a line here). */
+static const struct {
+	const char *name, *summary;
+} commands_not_yet[] = {
+	{ "sym", "symbol to address and address to symbol+offset" },
+	{ "log", "the kernel log, from the printk ring buffer" },
+	{ "ps", "the tasks in the dump" },
+	{ "vmas", "the virtual memory areas of one process" },
+	{ "gcore", "an ELF core file of one user process" },
+};
+
+#define NCOMMANDS_NOT_YET (sizeof(commands_not_yet) / sizeof(commands_not_yet[0]))
+
+static bool not_implemented_yet(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS_NOT_YET; i++)
+		if (strcmp(commands_not_yet[i].name, name) == 0) {
+			fprintf(stderr, "ptwalk: %s: not implemented yet\n", name);
+			return true;
+		}
+	return false;
+}
+
 static const struct ptw_command *find_command(const char *name)
 {
 	for (size_t i = 0; i < NCOMMANDS; i++)
@@ -34,6 +63,10 @@ static void print_usage(FILE *out)
 		"the dead kernel's page tables in software.\n\nCommands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(out, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
+	for (size_t i = 0; i < NCOMMANDS_NOT_YET; i++)
+		if (!find_command(commands_not_yet[i].name))
+			fprintf(out, "  %-8s %s (not implemented yet)\n", commands_not_yet[i].name,
+				commands_not_yet[i].summary);
 	fprintf(out, "\nExit status: 0 ok, 1 bad or unsupported input, 2 usage, 3 check findings,\n"
 		     "4 an address could not be answered.\n");
 }
@@ -59,6 +92,8 @@ int main(int argc, char **argv)
 			return PTW_EXIT_OK;
 		}
 		const struct ptw_command *cmd = find_command(argv[2]);
+		if (!cmd && not_implemented_yet(argv[2]))
+			return PTW_EXIT_USAGE;
 		if (!cmd) {
 			fprintf(stderr, "ptwalk: unknown command '%s'\n", argv[2]);
 			return PTW_EXIT_USAGE;
@@ -67,6 +102,8 @@ int main(int argc, char **argv)
 		return PTW_EXIT_OK;
 	}
 	const struct ptw_command *cmd = find_command(name);
+	if (!cmd && not_implemented_yet(name))
+		return PTW_EXIT_USAGE;
 	if (!cmd) {
 		fprintf(stderr, "ptwalk: unknown command '%s'\n", name);
 		print_usage(stderr);
@@ -78,7 +115,7 @@ int main(int argc, char **argv)
 		rc = cmd->run(&cli);
 	ptw_cli_free(&cli);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		perror("ptwalk: writing output");
+		fprintf(stderr, "ptwalk: stdout: %s\n", strerror(errno));
 		if (rc == PTW_EXIT_OK)
 			rc = PTW_EXIT_DATA;
 	}

@@ -1,5 +1,5 @@
 #include <errno.h>
-#include <getopt.h>
+#include <getopt.h> /* struct option: the table of long names */
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,9 +20,10 @@ static const struct option_doc option_docs[] = {
 	{ PTW_OPT_BRIEF, "--brief", "one line per address: VA PA or VA STATUS" },
 	{ PTW_OPT_VMLINUX, "-k, --vmlinux FILE", "kernel ELF with symbols (and DWARF types)" },
 	{ PTW_OPT_SYSTEM_MAP, "-m, --system-map FILE", "a System.map" },
+	{ PTW_OPT_BTF, "--btf FILE", "BTF types from a file (not implemented yet)" },
 	{ PTW_OPT_SET, "--set KEY=VALUE", "supply or override a VMCOREINFO entry; repeatable" },
 	{ PTW_OPT_PGD, "--pgd ADDR", "walk the user table at physical ADDR (or a raw TTBR0/CR3)" },
-	{ PTW_OPT_PID, "--pid PID", "walk the user table of task PID" },
+	{ PTW_OPT_PID, "--pid PID", "walk the user table of task PID (not implemented yet)" },
 	{ PTW_OPT_PHYS, "--phys", "ADDR is physical" },
 	{ PTW_OPT_RAW, "--raw", "write raw bytes instead of a hexdump" },
 	{ PTW_OPT_FILL, "--fill BYTE", "with --raw, write BYTE for bytes the dump lacks" },
@@ -33,7 +34,7 @@ static const struct option_doc option_docs[] = {
 
 enum {
 	LONG_JSON = 256, LONG_SET, LONG_PGD, LONG_PID, LONG_PHYS, LONG_RAW, LONG_KERNEL,
-	LONG_USER, LONG_BRIEF, LONG_FILL, LONG_HELP,
+	LONG_USER, LONG_BRIEF, LONG_FILL, LONG_HELP, LONG_BTF,
 };
 
 static const struct option long_options[] = {
@@ -50,6 +51,7 @@ static const struct option long_options[] = {
 	{ "kernel", no_argument, NULL, LONG_KERNEL },
 	{ "user", no_argument, NULL, LONG_USER },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "btf", required_argument, NULL, LONG_BTF },
 	{ "help", no_argument, NULL, LONG_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -76,13 +78,17 @@ void ptw_cli_print_help(const struct ptw_command *cmd)
 	for (size_t i = 0; i < sizeof(option_docs) / sizeof(option_docs[0]); i++)
 		if (cmd->options & option_docs[i].flag)
 			printf("  %-24s %s\n", option_docs[i].spelling, option_docs[i].text);
-	printf("  %-24s %s\n", "--help", "this text");
+	printf("  %-24s %s\n", "-h, --help", "this text");
 }
 
+/* Every message has one shape: `ptwalk: WHERE: what`. For usage errors WHERE
+ * is the command. */
+static int usage_error(const struct ptw_command *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 static int usage_error(const struct ptw_command *cmd, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "ptwalk %s: ", cmd->name);
+	fprintf(stderr, "ptwalk: %s: ", cmd->name);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -90,89 +96,205 @@ static int usage_error(const struct ptw_command *cmd, const char *fmt, ...)
 	return PTW_EXIT_USAGE;
 }
 
-static const char *option_name(int c)
+/* Short options: these take a value (attached, -kFILE, or the next word). */
+static const char short_with_value[] = "kmo";
+
+/* The command line after the command name, scanned word by word: options
+ * anywhere, `--` ends them, exact long names only (no abbreviations, so a
+ * new option can never change what an old spelling means). */
+struct arg_scan {
+	int argc;
+	char **argv;
+	int next;               /* the next word */
+	const char *cluster;    /* the rest of a short-option cluster (-qk...) */
+	bool only_positional;   /* after `--` */
+	char **positional;      /* collected in order */
+	size_t npositional;
+	const char *value;      /* of the option just returned */
+	const char *word;       /* the word the option came from */
+	char spelling[64];      /* the option as the user spelled it: -k, --pgd */
+};
+
+/* Returns an option code of long_options (or its short letter), -1 at the
+ * end, '?' for an unknown option, ':' for a missing value, '=' for a value
+ * given to an option that takes none. */
+static int scan_next(struct arg_scan *s)
 {
-	for (const struct option *o = long_options; o->name; o++)
-		if (o->val == c)
-			return o->name;
-	return "?";
+	for (;;) {
+		if (s->cluster && *s->cluster) {
+			char ch = *s->cluster++;
+
+			snprintf(s->spelling, sizeof(s->spelling), "-%c", ch);
+			if (strchr(short_with_value, ch)) {
+				if (*s->cluster)
+					s->value = s->cluster;
+				else if (s->next < s->argc)
+					s->value = s->argv[s->next++];
+				else
+					return ':';
+				s->cluster = NULL;
+				return ch;
+			}
+			if (ch == 'q')
+				return 'q';
+			if (ch == 'h')
+				return LONG_HELP;
+			return '?';
+		}
+		s->cluster = NULL;
+		if (s->next >= s->argc)
+			return -1;
+		char *w = s->argv[s->next++];
+		s->word = w;
+		if (s->only_positional || w[0] != '-' || w[1] == '\0') {
+			s->positional[s->npositional++] = w;
+			continue;
+		}
+		if (strcmp(w, "--") == 0) {
+			s->only_positional = true;
+			continue;
+		}
+		if (w[1] != '-') {
+			if (w[1] >= '0' && w[1] <= '9') {
+				snprintf(s->spelling, sizeof(s->spelling), "%s", w);
+				return '?';
+			}
+			s->cluster = w + 1;
+			continue;
+		}
+		const char *name = w + 2, *eq = strchr(name, '=');
+		size_t n = eq ? (size_t)(eq - name) : strlen(name);
+
+		snprintf(s->spelling, sizeof(s->spelling), "--%.*s", (int)(n < 60 ? n : 60), name);
+		for (const struct option *o = long_options; o->name; o++) {
+			if (strlen(o->name) != n || strncmp(o->name, name, n) != 0)
+				continue;
+			if (o->has_arg == required_argument) {
+				if (eq)
+					s->value = eq + 1;
+				else if (s->next < s->argc)
+					s->value = s->argv[s->next++];
+				else
+					return ':';
+			} else if (eq) {
+				return '=';
+			}
+			return o->val;
+		}
+		return '?';
+	}
+}
+
+/* Options that exclude each other or need another: an option that would
+ * change nothing is a usage error saying why, never silently ignored. */
+static int check_combinations(const struct ptw_cli *cli, const struct ptw_command *cmd)
+{
+	if (cli->kernel_half && cli->user_half)
+		return usage_error(cmd, "--kernel and --user exclude each other");
+	if (cli->have_pgd && cli->have_pid)
+		return usage_error(cmd, "--pgd and --pid exclude each other");
+	if (cli->user_half && !cli->have_pgd && !cli->have_pid)
+		return usage_error(cmd, "--user needs the user table: --pgd ADDR");
+	if (cli->kernel_half && (cli->have_pgd || cli->have_pid))
+		return usage_error(cmd, "--kernel walks the kernel's table: a user table (--pgd, --pid) would be ignored");
+	if (cli->phys && (cli->have_pgd || cli->have_pid))
+		return usage_error(cmd, "--phys reads physical memory: a table to translate through (--pgd, --pid) would be ignored");
+	if (cli->json && cli->brief)
+		return usage_error(cmd, "--json and --brief exclude each other");
+	if (cli->json && cli->raw)
+		return usage_error(cmd, "--json and --raw exclude each other");
+	if (cli->have_fill && !cli->raw)
+		return usage_error(cmd, "--fill needs --raw (the hexdump shows missing bytes as \"?\?\")");
+	if (cli->output && !cli->raw && (cmd->options & PTW_OPT_RAW))
+		return usage_error(cmd, "-o needs --raw");
+	return -1;
 }
 
 int ptw_cli_parse(struct ptw_cli *cli, const struct ptw_command *cmd, int argc, char **argv)
 {
 	memset(cli, 0, sizeof(*cli));
 	cli->cmd = cmd;
-	optind = 1;
-	opterr = 0;
+	struct arg_scan s = { .argc = argc, .argv = argv, .next = 1 };
+	s.positional = calloc((size_t)argc, sizeof(*s.positional));
+	if (!s.positional)
+		return usage_error(cmd, "out of memory");
+	cli->positional = s.positional;
 	int c;
-	/* argv[0] is the command name; glibc's getopt permutes, so options may
-	 * stand anywhere after it. */
-	while ((c = getopt_long(argc, argv, ":k:m:o:q", long_options, NULL)) != -1) {
+	/* argv[0] is the command name. */
+	while ((c = scan_next(&s)) != -1) {
 		unsigned needed = 0;
+		const char *value = s.value;
 		switch (c) {
 		case LONG_HELP:
 			ptw_cli_print_help(cmd);
 			return PTW_EXIT_OK;
 		case LONG_JSON: needed = PTW_OPT_JSON; cli->json = true; break;
 		case LONG_BRIEF: needed = PTW_OPT_BRIEF; cli->brief = true; break;
-		case 'k': needed = PTW_OPT_VMLINUX; cli->vmlinux = optarg; break;
-		case 'm': needed = PTW_OPT_SYSTEM_MAP; cli->system_map = optarg; break;
-		case 'o': needed = PTW_OPT_OUTPUT; cli->output = optarg; break;
+		case 'k': needed = PTW_OPT_VMLINUX; cli->vmlinux = value; break;
+		case 'm': needed = PTW_OPT_SYSTEM_MAP; cli->system_map = value; break;
+		case 'o': needed = PTW_OPT_OUTPUT; cli->output = value; break;
 		case 'q': needed = PTW_OPT_QUIET; cli->quiet = true; break;
 		case LONG_PHYS: needed = PTW_OPT_PHYS; cli->phys = true; break;
 		case LONG_RAW: needed = PTW_OPT_RAW; cli->raw = true; break;
 		case LONG_KERNEL: needed = PTW_OPT_HALF; cli->kernel_half = true; break;
 		case LONG_USER: needed = PTW_OPT_HALF; cli->user_half = true; break;
+		case LONG_BTF: needed = PTW_OPT_BTF; cli->btf = value; break;
 		case LONG_SET: {
 			needed = PTW_OPT_SET;
-			if (!strchr(optarg, '=') || optarg[0] == '=')
-				return usage_error(cmd, "--set wants KEY=VALUE, not '%s'", optarg);
+			if (!strchr(value, '=') || value[0] == '=')
+				return usage_error(cmd, "--set wants KEY=VALUE, not '%s'", value);
 			const char **n = realloc(cli->sets, (cli->nsets + 1) * sizeof(*n));
 			if (!n)
 				return usage_error(cmd, "out of memory");
 			cli->sets = n;
-			cli->sets[cli->nsets++] = optarg;
+			cli->sets[cli->nsets++] = value;
 			break;
 		}
 		case LONG_PGD:
 			needed = PTW_OPT_PGD;
-			if (!ptw_parse_u64(optarg, &cli->pgd))
-				return usage_error(cmd, "--pgd wants an address, not '%s'", optarg);
+			if (!ptw_parse_u64(value, &cli->pgd))
+				return usage_error(cmd, "--pgd wants an address, not '%s'", value);
 			cli->have_pgd = true;
 			break;
 		case LONG_PID:
 			needed = PTW_OPT_PID;
-			if (!ptw_parse_u64(optarg, &cli->pid))
-				return usage_error(cmd, "--pid wants a number, not '%s'", optarg);
+			if (!ptw_parse_u64(value, &cli->pid))
+				return usage_error(cmd, "--pid wants a number, not '%s'", value);
 			cli->have_pid = true;
 			break;
 		case LONG_FILL: {
 			uint64_t v;
 			needed = PTW_OPT_FILL;
-			if (!ptw_parse_u64(optarg, &v) || v > 0xff)
-				return usage_error(cmd, "--fill wants a byte value, not '%s'", optarg);
+			if (!ptw_parse_u64(value, &v) || v > 0xff)
+				return usage_error(cmd, "--fill wants a byte value, not '%s'", value);
 			cli->fill = (uint8_t)v;
 			cli->have_fill = true;
 			break;
 		}
 		case ':':
-			return usage_error(cmd, "option %s needs a value", argv[optind - 1]);
+			return usage_error(cmd, "option '%s' needs a value", s.spelling);
+		case '=':
+			return usage_error(cmd, "option '%s' takes no value", s.spelling);
 		default:
-			return usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+			if (s.spelling[1] >= '0' && s.spelling[1] <= '9')
+				return usage_error(cmd, "unknown option '%s' (numbers take no sign)", s.spelling);
+			if (s.spelling[1] != '-' && strlen(s.word) > 2)
+				return usage_error(cmd, "unknown option '%s' (in '%s')", s.spelling, s.word);
+			return usage_error(cmd, "unknown option '%s'", s.spelling);
 		}
+		if (needed & PTW_OPTS_NOT_YET)
+			return usage_error(cmd, "option '%s' is not implemented yet", s.spelling);
 		if (!(cmd->options & needed))
-			return usage_error(cmd, "option --%s does not apply to %s",
-					   c < 256 ? option_name(c) : option_name(c), cmd->name);
+			return usage_error(cmd, "option '%s' does not apply to %s", s.spelling, cmd->name);
 	}
-	if (cli->kernel_half && cli->user_half)
-		return usage_error(cmd, "--kernel and --user exclude each other");
-	if (cli->have_pgd && cli->have_pid)
-		return usage_error(cmd, "--pgd and --pid exclude each other");
-	if (optind >= argc)
+	int rc = check_combinations(cli, cmd);
+	if (rc >= 0)
+		return rc;
+	if (s.npositional == 0)
 		return usage_error(cmd, "no dump file given");
-	cli->dump_path = argv[optind++];
-	cli->args = argv + optind;
-	cli->nargs = (size_t)(argc - optind);
+	cli->dump_path = s.positional[0];
+	cli->args = s.positional + 1;
+	cli->nargs = s.npositional - 1;
 	if (cli->nargs < cmd->min_args)
 		return usage_error(cmd, "missing argument");
 	if (cli->nargs > cmd->max_args)
@@ -184,29 +306,71 @@ void ptw_cli_free(struct ptw_cli *cli)
 {
 	free(cli->sets);
 	cli->sets = NULL;
+	free(cli->positional);
+	cli->positional = NULL;
+}
+
+/* `ptwalk: WHERE: ` */
+static void message_prefix(const struct ptw_cli *cli, const char *where)
+{
+	fputs("ptwalk: ", stderr);
+	if (where)
+		fprintf(stderr, "%s: ", where);
+	else if (cli && cli->cmd)
+		fprintf(stderr, "%s: ", cli->cmd->name);
 }
 
 int ptw_cli_fail(const struct ptw_cli *cli, struct ptw_error *err)
 {
-	int code = err->code == PTW_E_INVALID_ARGUMENT ? PTW_EXIT_USAGE : PTW_EXIT_DATA;
-	fprintf(stderr, "ptwalk: %s: ", cli && cli->dump_path ? cli->dump_path : "-");
+	bool usage = err->code == PTW_E_INVALID_ARGUMENT;
+	const char *where = err->file ? err->file : usage ? NULL : cli ? cli->dump_path : NULL;
+
+	fflush(stdout);
+	message_prefix(cli, where);
 	if (err->has_offset)
 		fprintf(stderr, "offset 0x%" PRIx64 ": ", err->offset);
 	fprintf(stderr, "%s\n", err->message);
 	ptw_error_destroy(err);
-	return code;
+	return usage ? PTW_EXIT_USAGE : PTW_EXIT_DATA;
+}
+
+static void warn_v(const struct ptw_cli *cli, const char *where, const char *fmt, va_list ap)
+{
+	if (cli->quiet)
+		return;
+	fflush(stdout);
+	message_prefix(cli, where);
+	fputs("warning: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
 }
 
 void ptw_cli_warn(const struct ptw_cli *cli, const char *fmt, ...)
 {
-	if (cli->quiet)
-		return;
 	va_list ap;
-	fprintf(stderr, "ptwalk: warning: ");
+	va_start(ap, fmt);
+	warn_v(cli, cli->dump_path, fmt, ap);
+	va_end(ap);
+}
+
+void ptw_cli_warn_in(const struct ptw_cli *cli, const char *where, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	warn_v(cli, where, fmt, ap);
+	va_end(ap);
+}
+
+int ptw_cli_usage_error(const struct ptw_cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+	fflush(stdout);
+	message_prefix(cli, NULL);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	return PTW_EXIT_USAGE;
 }
 
 struct ptw_error *ptw_cli_open_dump(const struct ptw_cli *cli, struct ptw_dump **ret)

@@ -90,6 +90,11 @@ struct ptw_error *ptw_xctx_translate(struct ptw_xctx *c, uint64_t va, struct ptw
 	return ptw_walk(c->w, ret->g, u, &ret->r);
 }
 
+const char *ptw_xres_status_name(const struct ptw_xres *res)
+{
+	return res->g ? ptw_walk_status_name(res->r.status) : "no-user-table";
+}
+
 bool ptw_xctx_table_va(const struct ptw_xctx *c, uint64_t pa, uint64_t *va_ret)
 {
 	const struct ptw_xlat *x = c->x;
@@ -109,22 +114,6 @@ bool ptw_xctx_table_va(const struct ptw_xctx *c, uint64_t pa, uint64_t *va_ret)
 		return true;
 	}
 	return false;
-}
-
-void ptw_size_text(uint64_t size, char *buf, size_t len)
-{
-	static const char *const units[] = { "B", "KB", "MB", "GB", "TB", "PB", "EB" };
-	unsigned u = 0;
-	uint64_t v = size;
-
-	while (u + 1 < sizeof(units) / sizeof(units[0]) && v >= 1024) {
-		v /= 1024;
-		u++;
-	}
-	if (u == 0 || size % (UINT64_C(1) << (10 * u)) == 0)
-		snprintf(buf, len, "%" PRIu64 "%s", v, units[u]);
-	else
-		snprintf(buf, len, "~%.1f%s", (double)size / (double)(UINT64_C(1) << (10 * u)), units[u]);
 }
 
 void ptw_xctx_flags_text(const struct ptw_xctx *c, const struct ptw_xres *res, char *buf, size_t len)
@@ -180,7 +169,7 @@ void ptw_xctx_json(const struct ptw_xctx *c, struct ptw_json *j, const struct pt
 
 	ptw_json_begin_object(j);
 	ptw_json_field_hex(j, "va", res->input);
-	ptw_json_field_string(j, "status", ptw_walk_status_name(r->status));
+	ptw_json_field_string(j, "status", ptw_xres_status_name(res));
 	if (res->g && (r->status == PTW_WALK_OK || r->have_pa)) {
 		ptw_json_field_hex(j, "pa", r->pa);
 		ptw_json_field_u64(j, "page_size", r->page_size);

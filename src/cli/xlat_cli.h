@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "cli.h"
+#include "format.h"
 #include "json.h"
 #include "walk.h"
 
@@ -43,12 +44,13 @@ static inline bool ptw_xres_ok(const struct ptw_xres *res)
 {
 	return res->g && res->r.status == PTW_WALK_OK;
 }
+/** The result's status as vtop names it: a walk status ("ok", "not-mapped",
+ * ...), or "no-user-table" for a user address when no user table was given. */
+const char *ptw_xres_status_name(const struct ptw_xres *res);
 /** A kernel VA through which a table at pa can be seen (for crash-style output). */
 bool ptw_xctx_table_va(const struct ptw_xctx *c, uint64_t pa, uint64_t *va_ret);
 /** Text of the leaf attributes, e.g. "valid af sh=inner attr=0 rw pxn uxn nG=0 cont=0". */
 void ptw_xctx_flags_text(const struct ptw_xctx *c, const struct ptw_xres *res, char *buf, size_t len);
-/** Human size: "4KB", "2MB", "128TB". */
-void ptw_size_text(uint64_t size, char *buf, size_t len);
 /** A leaf's decoded attributes as a JSON object. */
 void ptw_attrs_json(struct ptw_json *j, const struct ptw_attrs *a);
 /** Print a result as one JSON Lines record. */
