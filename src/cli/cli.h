@@ -34,6 +34,8 @@ enum ptw_opt {
 	PTW_OPT_BRIEF = 1u << 11,
 	PTW_OPT_FILL = 1u << 12,
 	PTW_OPT_BTF = 1u << 13,
+	PTW_OPT_LEVEL = 1u << 14,  /* log --level N */
+	PTW_OPT_CALLER = 1u << 15, /* log --caller */
 };
 
 /* Options of the contract that this build does not have yet (other work is
@@ -71,6 +73,9 @@ struct ptw_cli {
 	uint64_t pid;
 	bool have_fill;
 	uint8_t fill;
+	bool have_level;
+	unsigned level;          /* log: records of this level and more urgent */
+	bool caller;             /* log: print the caller id */
 	char **positional;       /* owns the array args points into */
 };
 
@@ -78,6 +83,7 @@ struct ptw_cli {
 extern const struct ptw_command ptw_cmd_info;
 extern const struct ptw_command ptw_cmd_layout, ptw_cmd_vtop, ptw_cmd_ptov, ptw_cmd_read;
 extern const struct ptw_command ptw_cmd_maps, ptw_cmd_check;
+extern const struct ptw_command ptw_cmd_log;
 
 /** Parse argv after the command name into cli. Prints usage errors itself; returns an exit code or -1 to go on. */
 int ptw_cli_parse(struct ptw_cli *cli, const struct ptw_command *cmd, int argc, char **argv);

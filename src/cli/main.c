@@ -15,6 +15,7 @@ static const struct ptw_command *const commands[] = {
 	&ptw_cmd_read,
 	&ptw_cmd_maps,
 	&ptw_cmd_check,
+	&ptw_cmd_log,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -28,7 +29,6 @@ static const struct {
 	const char *name, *summary;
 } commands_not_yet[] = {
 	{ "sym", "symbol to address and address to symbol+offset" },
-	{ "log", "the kernel log, from the printk ring buffer" },
 	{ "ps", "the tasks in the dump" },
 	{ "vmas", "the virtual memory areas of one process" },
 	{ "gcore", "an ELF core file of one user process" },

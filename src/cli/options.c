@@ -29,12 +29,14 @@ static const struct option_doc option_docs[] = {
 	{ PTW_OPT_FILL, "--fill BYTE", "with --raw, write BYTE for bytes the dump lacks" },
 	{ PTW_OPT_OUTPUT, "-o FILE", "write to FILE" },
 	{ PTW_OPT_HALF, "--kernel, --user", "which half of the address space to walk" },
+	{ PTW_OPT_LEVEL, "--level N", "records of level N (0-7 or a name: emerg..debug) and more urgent" },
+	{ PTW_OPT_CALLER, "--caller", "print the caller id ([T123] task, [C1] CPU) after the time" },
 	{ PTW_OPT_QUIET, "-q, --quiet", "no warnings on stderr" },
 };
 
 enum {
 	LONG_JSON = 256, LONG_SET, LONG_PGD, LONG_PID, LONG_PHYS, LONG_RAW, LONG_KERNEL,
-	LONG_USER, LONG_BRIEF, LONG_FILL, LONG_HELP, LONG_BTF,
+	LONG_USER, LONG_BRIEF, LONG_FILL, LONG_HELP, LONG_BTF, LONG_LEVEL, LONG_CALLER,
 };
 
 static const struct option long_options[] = {
@@ -53,6 +55,8 @@ static const struct option long_options[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "btf", required_argument, NULL, LONG_BTF },
 	{ "help", no_argument, NULL, LONG_HELP },
+	{ "level", required_argument, NULL, LONG_LEVEL },
+	{ "caller", no_argument, NULL, LONG_CALLER },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -271,6 +275,23 @@ int ptw_cli_parse(struct ptw_cli *cli, const struct ptw_command *cmd, int argc, 
 			cli->have_fill = true;
 			break;
 		}
+		case LONG_LEVEL: {
+			/* The syslog level names of <linux/kern_levels.h>, as dmesg spells them. */
+			static const char *const names[] = { "emerg", "alert", "crit", "err",
+							     "warn", "notice", "info", "debug" };
+			uint64_t v = 8;
+			needed = PTW_OPT_LEVEL;
+			for (unsigned i = 0; i < 8; i++)
+				if (strcmp(value, names[i]) == 0)
+					v = i;
+			if (v == 8 && (!ptw_parse_u64(value, &v) || v > 7))
+				return usage_error(cmd, "--level wants 0-7 or emerg, alert, crit, err, warn, notice, info, debug; not '%s'",
+						   value);
+			cli->level = (unsigned)v;
+			cli->have_level = true;
+			break;
+		}
+		case LONG_CALLER: needed = PTW_OPT_CALLER; cli->caller = true; break;
 		case ':':
 			return usage_error(cmd, "option '%s' needs a value", s.spelling);
 		case '=':
