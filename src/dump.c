@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "types.h"
+#include "types_dump.h"
+
 const char *ptw_arch_name(enum ptw_arch arch)
 {
 	switch (arch) {
@@ -82,6 +85,11 @@ struct ptw_error *ptw_dump_open(const char *path, const struct ptw_dump_options 
 		if (err)
 			goto fail;
 	}
+	if ((opts && opts->vmlinux && !(dump->vmlinux_path = strdup(opts->vmlinux))) ||
+	    (opts && opts->btf_path && !(dump->btf_path = strdup(opts->btf_path)))) {
+		err = &ptw_enomem;
+		goto fail;
+	}
 	detect_arch(dump);
 	uint64_t page_size;
 	if (ptw_vmcoreinfo_has(&dump->vmcoreinfo, "PAGESIZE")) {
@@ -105,10 +113,48 @@ fail:
 	return err;
 }
 
+struct ptw_error *ptw_dump_types(struct ptw_dump *dump, struct ptw_types **ret)
+{
+	if (!dump->types_tried) {
+		struct ptw_types_sources src = { .vmlinux = dump->vmlinux_path, .btf_path = dump->btf_path };
+		struct ptw_types_choice choice;
+
+		dump->types_tried = true;
+		dump->types_error = ptw_types_load(dump, &src, &dump->types, &choice);
+		if (!dump->types_error) {
+			dump->types_choice = malloc(sizeof(choice));
+			if (!dump->types_choice) {
+				ptw_types_choice_free(&choice);
+				ptw_types_destroy(dump->types);
+				dump->types = NULL;
+				dump->types_error = &ptw_enomem;
+			} else {
+				*dump->types_choice = choice;
+			}
+		}
+	}
+	if (dump->types_error)
+		return ptw_error_create(dump->types_error->code, "%s", dump->types_error->message);
+	*ret = dump->types;
+	return NULL;
+}
+
+const struct ptw_types_choice *ptw_dump_types_choice(const struct ptw_dump *dump)
+{
+	return dump->types_choice;
+}
+
 void ptw_dump_close(struct ptw_dump *dump)
 {
 	if (!dump)
 		return;
+	ptw_types_destroy(dump->types);
+	ptw_error_destroy(dump->types_error);
+	if (dump->types_choice)
+		ptw_types_choice_free(dump->types_choice);
+	free(dump->types_choice);
+	free(dump->vmlinux_path);
+	free(dump->btf_path);
 	ptw_error_destroy(dump->xlat_error);
 	ptw_vmcoreinfo_free(&dump->vmcoreinfo);
 	ptw_source_close(dump->src);

@@ -20,7 +20,13 @@ struct ptw_dump_options {
 	/* "KEY=VALUE" strings from --set, applied over the dump's VMCOREINFO. */
 	const char *const *sets;
 	size_t nsets;
+	/* Where types may come from besides the dump (-k, --btf); NULL if not given. */
+	const char *vmlinux;
+	const char *btf_path;
 };
+
+struct ptw_types;
+struct ptw_types_choice;
 
 struct ptw_dump {
 	struct ptw_source *src;
@@ -32,11 +38,24 @@ struct ptw_dump {
 	struct ptw_xlat xlat;
 	/* Why have_xlat is false: kept, so commands that need it can say why. */
 	struct ptw_error *xlat_error;
+
+	/* Types, loaded on the first ptw_dump_types() (src/types_dump.c). */
+	char *vmlinux_path, *btf_path;
+	bool types_tried;
+	struct ptw_types *types;
+	struct ptw_error *types_error;
+	struct ptw_types_choice *types_choice;
 };
 
 struct ptw_error *ptw_dump_open(const char *path, const struct ptw_dump_options *opts,
 				struct ptw_dump **ret);
 void ptw_dump_close(struct ptw_dump *dump);
+/** The dump's types (DWARF of -k, else --btf, else the BTF in the dump's
+ * image), loaded on the first call and owned by the dump. On failure the
+ * error says why there are none; every call gives the same answer. */
+struct ptw_error *ptw_dump_types(struct ptw_dump *dump, struct ptw_types **ret);
+/** Where ptw_dump_types() got them (NULL before a successful load). */
+const struct ptw_types_choice *ptw_dump_types_choice(const struct ptw_dump *dump);
 /** "arm64", "x86_64", or NULL. */
 const char *ptw_arch_name(enum ptw_arch arch);
 

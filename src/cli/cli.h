@@ -41,7 +41,7 @@ enum ptw_opt {
 /* Options of the contract that this build does not have yet (other work is
  * adding them): each is "not implemented yet" (exit 2), never silently
  * ignored. Remove an option's bit here when it lands. */
-#define PTW_OPTS_NOT_YET (PTW_OPT_PID | PTW_OPT_BTF)
+#define PTW_OPTS_NOT_YET (PTW_OPT_PID)
 
 /* Every command takes these. */
 #define PTW_OPTS_COMMON (PTW_OPT_JSON | PTW_OPT_VMLINUX | PTW_OPT_SYSTEM_MAP | PTW_OPT_BTF | PTW_OPT_SET | PTW_OPT_QUIET)

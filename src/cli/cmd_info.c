@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "json.h"
+#include "types_dump.h"
 
 static const struct {
 	unsigned bit;
@@ -81,6 +82,48 @@ static void json_xlat(struct ptw_json *j, const struct ptw_xlat *x)
 	ptw_json_end_object(j);
 }
 
+/* Where types would come from, without loading them (info stays fast):
+ * *why_ret is set when there are none. */
+static void probe_types(const struct ptw_cli *cli, struct ptw_dump *dump, struct ptw_types_choice *c,
+			struct ptw_error **why_ret)
+{
+	struct ptw_types_sources src = { .vmlinux = cli->vmlinux, .btf_path = cli->btf };
+
+	memset(c, 0, sizeof(*c));
+	*why_ret = ptw_types_probe(dump, &src, c);
+}
+
+static void json_types(struct ptw_json *j, const struct ptw_types_choice *c, const struct ptw_error *why)
+{
+	ptw_json_begin_object(j);
+	ptw_json_field_string(j, "source", why ? NULL : c->source);
+	ptw_json_field_string(j, "why", why ? why->message : NULL);
+	ptw_json_field_string(j, "from", why ? NULL : c->from);
+	ptw_json_key(j, "address");
+	!why && c->have_address ? ptw_json_hex(j, c->address) : ptw_json_null(j);
+	ptw_json_key(j, "size");
+	!why && c->have_address ? ptw_json_u64(j, c->size) : ptw_json_null(j);
+	ptw_json_end_object(j);
+}
+
+static void text_types(const struct ptw_cli *cli, const struct ptw_types_choice *c, const struct ptw_error *why)
+{
+	if (why) {
+		printf("types:        none (%s)\n", why->message);
+		return;
+	}
+	printf("types:        %s, ", c->source);
+	if (c->have_address)
+		printf("in the dump at %016" PRIx64 " (%" PRIu64 " bytes)", c->address, c->size);
+	else if (strcmp(c->from, "vmlinux") == 0)
+		printf("from %s", cli->vmlinux);
+	else
+		printf("from %s", cli->btf);
+	if (c->skipped)
+		printf(" (%s)", c->skipped);
+	printf("\n");
+}
+
 static struct ptw_error *info_json(const struct ptw_cli *cli, struct ptw_dump *dump)
 {
 	struct ptw_source *src = dump->src;
@@ -145,9 +188,12 @@ static struct ptw_error *info_json(const struct ptw_cli *cli, struct ptw_dump *d
 	ptw_json_field_u64(&j, "count", nsym);
 	ptw_json_end_object(&j);
 	ptw_json_key(&j, "types");
-	ptw_json_begin_object(&j);
-	ptw_json_field_null(&j, "source");
-	ptw_json_end_object(&j);
+	struct ptw_types_choice tc;
+	struct ptw_error *why;
+	probe_types(cli, dump, &tc, &why);
+	json_types(&j, &tc, why);
+	ptw_types_choice_free(&tc);
+	ptw_error_destroy(why);
 	ptw_json_end_object(&j);
 	ptw_json_newline(&j);
 	return NULL;
@@ -216,6 +262,12 @@ static struct ptw_error *info_text(const struct ptw_cli *cli, struct ptw_dump *d
 	} else {
 		printf("translation:  unknown (%s)\n", dump->xlat_error->message);
 	}
+	struct ptw_types_choice tc;
+	struct ptw_error *why;
+	probe_types(cli, dump, &tc, &why);
+	text_types(cli, &tc, why);
+	ptw_types_choice_free(&tc);
+	ptw_error_destroy(why);
 	return NULL;
 }
 

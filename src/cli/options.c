@@ -20,7 +20,7 @@ static const struct option_doc option_docs[] = {
 	{ PTW_OPT_BRIEF, "--brief", "one line per address: VA PA or VA STATUS" },
 	{ PTW_OPT_VMLINUX, "-k, --vmlinux FILE", "kernel ELF with symbols (and DWARF types)" },
 	{ PTW_OPT_SYSTEM_MAP, "-m, --system-map FILE", "a System.map" },
-	{ PTW_OPT_BTF, "--btf FILE", "BTF types from a file (not implemented yet)" },
+	{ PTW_OPT_BTF, "--btf FILE", "kernel types from a raw BTF file (e.g. /sys/kernel/btf/vmlinux)" },
 	{ PTW_OPT_SET, "--set KEY=VALUE", "supply or override a VMCOREINFO entry; repeatable" },
 	{ PTW_OPT_PGD, "--pgd ADDR", "walk the user table at physical ADDR (or a raw TTBR0/CR3)" },
 	{ PTW_OPT_PID, "--pid PID", "walk the user table of task PID (not implemented yet)" },
@@ -396,6 +396,8 @@ int ptw_cli_usage_error(const struct ptw_cli *cli, const char *fmt, ...)
 
 struct ptw_error *ptw_cli_open_dump(const struct ptw_cli *cli, struct ptw_dump **ret)
 {
-	struct ptw_dump_options opts = { .sets = cli->sets, .nsets = cli->nsets };
+	struct ptw_dump_options opts = {
+		.sets = cli->sets, .nsets = cli->nsets, .vmlinux = cli->vmlinux, .btf_path = cli->btf,
+	};
 	return ptw_dump_open(cli->dump_path, &opts, ret);
 }

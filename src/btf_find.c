@@ -1,0 +1,233 @@
+#include "btf_find.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Memory is searched a chunk at a time: large reads let the dump's reader
+ * decompress whole blocks once, and memmem runs over long spans. */
+#define CHUNK (1u << 20)
+/* A header starting near the end of a chunk is completed from the next. */
+#define OVERLAP (PTW_BTF_HEADER_SIZE - 1)
+/* Headers handed to libbpf before the search gives up: a kernel has one
+ * .BTF, and each refused candidate costs a read of up to PTW_BTF_MAX_SIZE. */
+#define MAX_CANDIDATES 16
+
+/* magic 0xeB9F, version 1, flags 0, hdr_len 24, all little-endian. */
+static const unsigned char header_prefix[8] = { 0x9f, 0xeb, 0x01, 0x00, 0x18, 0x00, 0x00, 0x00 };
+
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+bool ptw_btf_header_ok(const unsigned char *p, size_t avail, uint64_t *total_ret)
+{
+	uint64_t type_off, type_len, str_off, str_len, total;
+
+	if (avail < PTW_BTF_HEADER_SIZE || memcmp(p, header_prefix, sizeof(header_prefix)) != 0)
+		return false;
+	type_off = le32(p + 8);
+	type_len = le32(p + 12);
+	str_off = le32(p + 16);
+	str_len = le32(p + 20);
+	/* As libbpf's btf_parse_hdr wants them: types 4-aligned and before
+	 * the strings; a kernel's BTF has both sections non-empty. */
+	if (type_off % 4 || type_len == 0 || str_len == 0 || type_off + type_len > str_off)
+		return false;
+	total = PTW_BTF_HEADER_SIZE + str_off + str_len;
+	if (total > PTW_BTF_MAX_SIZE)
+		return false;
+	*total_ret = total;
+	return true;
+}
+
+/* Called for each plausible header, in address order; false stops the scan. */
+typedef bool header_fn(void *arg, uint64_t addr, uint64_t total);
+
+/* Look for headers starting in [addr, addr + starts): read that much plus
+ * the overlap, or, where the overlap is not readable, without it. *readable_ret
+ * says whether anything could be read. */
+static bool search_block(const struct ptw_btf_reader *r, unsigned char *buf, uint64_t addr,
+			 size_t starts, header_fn *fn, void *arg, bool *readable_ret)
+{
+	size_t got = starts + OVERLAP;
+	struct ptw_error *err;
+
+	if (addr > UINT64_MAX - got)
+		got = starts; /* the top of the address space: no overlap */
+	err = r->read(r->arg, addr, buf, got);
+	if (err) {
+		ptw_error_destroy(err);
+		got = starts;
+		err = r->read(r->arg, addr, buf, got);
+		if (err) {
+			ptw_error_destroy(err);
+			*readable_ret = false;
+			return true;
+		}
+	}
+	*readable_ret = true;
+	/* Bounded: each hit moves i forward by at least one byte. */
+	for (size_t i = 0; i < starts;) {
+		const unsigned char *hit = memmem(buf + i, got - i, header_prefix, sizeof(header_prefix));
+		uint64_t total;
+
+		if (!hit)
+			break;
+		i = (size_t)(hit - buf);
+		if (i >= starts)
+			break;
+		if (ptw_btf_header_ok(hit, got - i, &total) && !fn(arg, addr + i, total))
+			return false;
+		i++;
+	}
+	return true;
+}
+
+static struct ptw_error *scan(const struct ptw_btf_reader *r, uint64_t start, uint64_t end,
+			      header_fn *fn, void *arg)
+{
+	uint64_t page = r->page_size >= 4096 && !(r->page_size & (r->page_size - 1)) ? r->page_size : 4096;
+	unsigned char *buf = malloc(CHUNK + OVERLAP);
+
+	if (!buf)
+		return &ptw_enomem;
+	/* Bounded: pos advances by at least one page-aligned step to end. */
+	for (uint64_t pos = start; pos < end;) {
+		uint64_t n = end - pos < CHUNK ? end - pos : CHUNK;
+		bool readable;
+
+		if (!search_block(r, buf, pos, (size_t)n, fn, arg, &readable))
+			break;
+		if (!readable) {
+			/* Part of the chunk is not mapped (the gaps the kernel
+			 * frees between sections): go page by page. */
+			for (uint64_t p = pos; p < pos + n;) {
+				uint64_t next = (p | (page - 1)) + 1;
+				uint64_t m = (next > pos + n || next == 0 ? pos + n : next) - p;
+				bool ok;
+
+				if (!search_block(r, buf, p, (size_t)m, fn, arg, &ok))
+					goto out;
+				p += m;
+			}
+		}
+		if (pos + n < pos)
+			break;
+		pos += n;
+	}
+out:
+	free(buf);
+	return NULL;
+}
+
+struct scan_state {
+	bool found;
+	struct ptw_btf_found where;
+};
+
+static bool first_header(void *arg, uint64_t addr, uint64_t total)
+{
+	struct scan_state *s = arg;
+
+	s->found = true;
+	s->where.addr = addr;
+	s->where.size = total;
+	s->where.candidates = 1;
+	return false;
+}
+
+struct ptw_error *ptw_btf_scan(const struct ptw_btf_reader *r, uint64_t start, uint64_t end,
+			       struct ptw_btf_found *found_ret)
+{
+	struct scan_state s = { 0 };
+	struct ptw_error *err = scan(r, start, end, first_header, &s);
+
+	if (err)
+		return err;
+	if (!s.found)
+		return ptw_error_create(PTW_E_NOT_PRESENT, "no BTF header in 0x%llx-0x%llx",
+					(unsigned long long)start, (unsigned long long)end);
+	*found_ret = s.where;
+	return NULL;
+}
+
+struct search_state {
+	const struct ptw_btf_reader *r;
+	unsigned candidates;
+	struct ptw_types *types;
+	struct ptw_btf_found where;
+	struct ptw_error *first_refusal;
+	struct ptw_error *fatal; /* out of memory */
+};
+
+static bool try_candidate(void *arg, uint64_t addr, uint64_t total)
+{
+	struct search_state *s = arg;
+	unsigned char *blob;
+	char origin[96];
+	struct ptw_error *err;
+
+	s->candidates++;
+	blob = malloc(total);
+	if (!blob) {
+		s->fatal = &ptw_enomem;
+		return false;
+	}
+	snprintf(origin, sizeof(origin), "the dump at 0x%llx (%llu bytes)", (unsigned long long)addr,
+		 (unsigned long long)total);
+	err = s->r->read(s->r->arg, addr, blob, total);
+	if (err)
+		err = ptw_error_prepend(err, "BTF header at 0x%llx, but its %llu bytes cannot be read: ",
+					(unsigned long long)addr, (unsigned long long)total);
+	else
+		err = ptw_types_btf_new(blob, total, origin, &s->types);
+	free(blob);
+	if (!err) {
+		s->where.addr = addr;
+		s->where.size = total;
+		s->where.candidates = s->candidates;
+		return false;
+	}
+	if (err == &ptw_enomem || err->code == PTW_E_NOMEM) {
+		s->fatal = err;
+		return false;
+	}
+	if (!s->first_refusal)
+		s->first_refusal = err;
+	else
+		ptw_error_destroy(err);
+	return s->candidates < MAX_CANDIDATES;
+}
+
+struct ptw_error *ptw_btf_search(const struct ptw_btf_reader *r, uint64_t start, uint64_t end,
+				 struct ptw_types **ret, struct ptw_btf_found *found_ret)
+{
+	struct search_state s = { .r = r };
+	struct ptw_error *err = scan(r, start, end, try_candidate, &s);
+
+	if (!err)
+		err = s.fatal;
+	if (err) {
+		ptw_error_destroy(s.first_refusal);
+		ptw_types_destroy(s.types);
+		return err;
+	}
+	if (s.types) {
+		ptw_error_destroy(s.first_refusal);
+		*ret = s.types;
+		*found_ret = s.where;
+		return NULL;
+	}
+	if (s.first_refusal) {
+		err = s.first_refusal;
+		if (err->code != PTW_E_BAD_DATA)
+			err->code = PTW_E_BAD_DATA;
+		if (s.candidates > 1)
+			err = ptw_error_prepend(err, "%u BTF candidates refused, the first: ", s.candidates);
+		return err;
+	}
+	return ptw_error_create(PTW_E_NOT_PRESENT, "no BTF header in 0x%llx-0x%llx",
+				(unsigned long long)start, (unsigned long long)end);
+}

@@ -1,0 +1,284 @@
+/* Types from BTF, parsed by libbpf (Debian's libbpf-dev), not by a parser
+ * of ours: the kernel's .BTF section or a saved /sys/kernel/btf/vmlinux. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "btf_find.h"
+#include "types.h"
+#include "types_impl.h"
+
+/* typedef -> const -> typedef ...: kernel chains are a few long; a longer
+ * one is a loop in corrupt BTF. */
+#define MAX_MODIFIER_CHAIN 64
+
+/* The library never prints: libbpf's warnings about a blob it refuses
+ * would go to stderr, so they are silenced while it parses (the refusal
+ * reaches the caller as an error instead). */
+static int quiet_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return 0;
+}
+
+static const struct btf_type *type_by_id(const struct btf *btf, ptw_type_id id)
+{
+	if (id == 0 || id >= btf__type_cnt(btf))
+		return NULL;
+	return btf__type_by_id(btf, (__u32)id);
+}
+
+static struct ptw_error *btf_find(void *impl, const char *name, ptw_type_id *ret)
+{
+	const struct btf *btf = impl;
+	static const int kinds[] = { BTF_KIND_STRUCT, BTF_KIND_UNION, BTF_KIND_TYPEDEF };
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		__s32 id = btf__find_by_name_kind(btf, name, kinds[i]);
+
+		if (id > 0) {
+			*ret = (ptw_type_id)id;
+			return NULL;
+		}
+	}
+	return ptw_error_create(PTW_E_NOT_PRESENT, "no type '%s' in the BTF", name);
+}
+
+/* The first type of the chain that is not a typedef or qualifier (or, with
+ * keep_typedefs, not a qualifier). */
+static struct ptw_error *skip_modifiers(const struct btf *btf, ptw_type_id id, bool keep_typedefs,
+					ptw_type_id *ret)
+{
+	for (unsigned n = 0; n < MAX_MODIFIER_CHAIN; n++) {
+		const struct btf_type *t;
+
+		if (id == 0) {
+			*ret = 0;
+			return NULL;
+		}
+		t = type_by_id(btf, id);
+		if (!t)
+			return ptw_error_create(PTW_E_BAD_DATA, "BTF type id %llu out of range",
+						(unsigned long long)id);
+		if (!(btf_is_mod(t) || (!keep_typedefs && btf_is_typedef(t)))) {
+			*ret = id;
+			return NULL;
+		}
+		id = t->type;
+	}
+	return ptw_error_create(PTW_E_BAD_DATA, "BTF typedef/qualifier chain longer than %d",
+				MAX_MODIFIER_CHAIN);
+}
+
+static struct ptw_error *btf_describe(void *impl, ptw_type_id id, struct ptw_type_info *ret)
+{
+	const struct btf *btf = impl;
+	const struct btf_type *t;
+	struct ptw_type_info info = { .name = "" };
+	struct ptw_error *err = skip_modifiers(btf, id, false, &id);
+
+	if (err)
+		return err;
+	info.id = id;
+	if (id == 0) {
+		info.kind = PTW_TYPE_VOID;
+		*ret = info;
+		return NULL;
+	}
+	t = type_by_id(btf, id);
+	if (!t)
+		return ptw_error_create(PTW_E_BAD_DATA, "BTF type id %llu out of range", (unsigned long long)id);
+	info.name = btf__name_by_offset(btf, t->name_off);
+	if (!info.name)
+		info.name = "";
+	switch (btf_kind(t)) {
+	case BTF_KIND_INT:
+		info.kind = PTW_TYPE_INT;
+		info.is_signed = (btf_int_encoding(t) & BTF_INT_SIGNED) != 0;
+		break;
+	case BTF_KIND_FLOAT:
+		info.kind = PTW_TYPE_FLOAT;
+		break;
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+		info.kind = PTW_TYPE_ENUM;
+		info.is_signed = btf_kflag(t);
+		break;
+	case BTF_KIND_PTR:
+		info.kind = PTW_TYPE_POINTER;
+		info.target = t->type;
+		break;
+	case BTF_KIND_ARRAY:
+		info.kind = PTW_TYPE_ARRAY;
+		info.target = btf_array(t)->type;
+		info.nelems = btf_array(t)->nelems;
+		break;
+	case BTF_KIND_STRUCT:
+		info.kind = PTW_TYPE_STRUCT;
+		break;
+	case BTF_KIND_UNION:
+		info.kind = PTW_TYPE_UNION;
+		break;
+	case BTF_KIND_FUNC_PROTO:
+	case BTF_KIND_FUNC:
+		info.kind = PTW_TYPE_FUNCTION;
+		break;
+	default:
+		info.kind = PTW_TYPE_OTHER;
+		break;
+	}
+	if (info.kind != PTW_TYPE_FUNCTION && info.kind != PTW_TYPE_OTHER) {
+		__s64 size = btf__resolve_size(btf, (__u32)id);
+
+		if (size < 0)
+			return ptw_error_create(PTW_E_BAD_DATA, "BTF type id %llu (%s): size cannot be worked out",
+						(unsigned long long)id, info.name);
+		info.size = (uint64_t)size;
+	}
+	*ret = info;
+	return NULL;
+}
+
+static const char *btf_declared_name(void *impl, ptw_type_id id)
+{
+	const struct btf *btf = impl;
+	const struct btf_type *t;
+	const char *name;
+
+	if (skip_modifiers(btf, id, true, &id) != NULL) {
+		/* Only reached for corrupt BTF; describe() reports it. */
+		return "";
+	}
+	t = type_by_id(btf, id);
+	if (!t)
+		return id == 0 ? "void" : "";
+	if (btf_is_ptr(t) || btf_is_array(t))
+		return "";
+	name = btf__name_by_offset(btf, t->name_off);
+	return name ? name : "";
+}
+
+static struct ptw_error *btf_members_of(void *impl, ptw_type_id id, ptw_types_member_fn *fn, void *arg)
+{
+	const struct btf *btf = impl;
+	const struct btf_type *t = type_by_id(btf, id);
+
+	if (!t || !btf_is_composite(t))
+		return ptw_error_create(PTW_E_INVALID_ARGUMENT, "BTF type id %llu is not a struct or union",
+					(unsigned long long)id);
+	const struct btf_member *m = btf_members(t);
+	/* Bounded by vlen, 16 bits; libbpf checked the members lie in the blob. */
+	for (__u16 i = 0; i < btf_vlen(t); i++) {
+		struct ptw_types_raw_member rm = {
+			.name = btf__name_by_offset(btf, m[i].name_off),
+			.bit_offset = btf_member_bit_offset(t, i),
+			.bit_size = btf_member_bitfield_size(t, i),
+			.type = m[i].type,
+		};
+
+		if (!rm.name)
+			rm.name = "";
+		if (!fn(&rm, arg))
+			break;
+	}
+	return NULL;
+}
+
+static void btf_destroy(void *impl)
+{
+	btf__free(impl);
+}
+
+static const struct ptw_types_ops btf_ops = {
+	.source = "btf",
+	.find = btf_find,
+	.describe = btf_describe,
+	.declared_name = btf_declared_name,
+	.members = btf_members_of,
+	.destroy = btf_destroy,
+};
+
+/* Accept BTF that describes the kernel: struct task_struct with a size. */
+static struct ptw_error *check_kernel_btf(struct btf *btf, const char *origin)
+{
+	__s32 id = btf__find_by_name_kind(btf, "task_struct", BTF_KIND_STRUCT);
+
+	if (id <= 0)
+		return ptw_error_create(PTW_E_BAD_DATA, "BTF from %s does not describe struct task_struct", origin);
+	if (btf__resolve_size(btf, (__u32)id) <= 0)
+		return ptw_error_create(PTW_E_BAD_DATA, "BTF from %s: struct task_struct has no size", origin);
+	return NULL;
+}
+
+static struct ptw_error *wrap(struct btf *btf, const char *origin, struct ptw_types **ret)
+{
+	struct ptw_error *err = check_kernel_btf(btf, origin);
+
+	if (err) {
+		btf__free(btf);
+		return err;
+	}
+	return ptw_types_create(&btf_ops, btf, origin, ret);
+}
+
+struct ptw_error *ptw_types_btf_new(const void *data, size_t len, const char *origin,
+				    struct ptw_types **ret)
+{
+	libbpf_print_fn_t old;
+	struct btf *btf;
+	int errnum;
+
+	if (len > UINT32_MAX)
+		return ptw_error_create(PTW_E_BAD_DATA, "BTF from %s: %zu bytes is too large", origin, len);
+	old = libbpf_set_print(quiet_libbpf);
+	errno = 0;
+	btf = btf__new(data, (__u32)len);
+	errnum = errno;
+	libbpf_set_print(old);
+	if (!btf || libbpf_get_error(btf))
+		return ptw_error_create(PTW_E_BAD_DATA, "BTF from %s: libbpf refused it (%s)", origin,
+					strerror(errnum ? errnum : EINVAL));
+	return wrap(btf, origin, ret);
+}
+
+struct ptw_error *ptw_types_btf_open(const char *path, struct ptw_types **ret)
+{
+	libbpf_print_fn_t old;
+	struct btf *btf;
+	int errnum;
+	FILE *f = fopen(path, "rb");
+
+	/* Open it ourselves first, so that a missing file says so plainly. */
+	if (!f)
+		return ptw_error_errno(errno, "%s", path);
+	fclose(f);
+	old = libbpf_set_print(quiet_libbpf);
+	errno = 0;
+	btf = btf__parse_raw(path);
+	errnum = errno;
+	libbpf_set_print(old);
+	if (!btf || libbpf_get_error(btf))
+		return ptw_error_create(PTW_E_BAD_DATA, "%s: not raw BTF that libbpf accepts (%s)", path,
+					strerror(errnum ? errnum : EINVAL));
+	return wrap(btf, path, ret);
+}
+
+struct ptw_error *ptw_types_btf_probe(const char *path)
+{
+	unsigned char hdr[PTW_BTF_HEADER_SIZE];
+	uint64_t total;
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return ptw_error_errno(errno, "%s", path);
+	n = fread(hdr, 1, sizeof(hdr), f);
+	fclose(f);
+	if (!ptw_btf_header_ok(hdr, n, &total))
+		return ptw_error_at(PTW_E_BAD_DATA, 0, "%s: not raw BTF (no BTF header)", path);
+	return NULL;
+}

@@ -1,0 +1,179 @@
+#include "types_dump.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dump.h"
+#include "vmem.h"
+
+/* How far past _stext the image is searched. Debian's x86-64 6.1 image is
+ * 52 MiB from _stext to _end (bss included); arm64's about 36 MiB. */
+#define MAX_IMAGE_SPAN (128u << 20)
+
+/* The kallsyms tables VMCOREINFO names (6.0+) sit in .rodata, which the
+ * .BTF section follows (RO_DATA in include/asm-generic/vmlinux.lds.h), so
+ * a search that starts at the last of them skips most of the image. */
+static const char *const rodata_markers[] = {
+	"kallsyms_token_index", "kallsyms_token_table", "kallsyms_names",
+	"kallsyms_markers", "kallsyms_num_syms", "kallsyms_relative_base",
+	"kallsyms_offsets", "kallsyms_seqs_of_names",
+};
+
+struct ptw_error *ptw_btf_dump_ranges(const struct ptw_dump *dump, struct ptw_btf_ranges *ret)
+{
+	uint64_t stext, end, hint = 0;
+	struct ptw_btf_ranges r = { 0 };
+
+	if (!dump->have_xlat || !dump->xlat.have_stext)
+		return ptw_error_create(PTW_E_NOT_PRESENT,
+					"the kernel image cannot be searched for BTF: VMCOREINFO has no SYMBOL(_stext)");
+	stext = dump->xlat.stext;
+	end = stext > UINT64_MAX - MAX_IMAGE_SPAN ? UINT64_MAX : stext + MAX_IMAGE_SPAN;
+	for (size_t i = 0; i < sizeof(rodata_markers) / sizeof(rodata_markers[0]); i++) {
+		uint64_t va;
+
+		if (ptw_vmcoreinfo_try_symbol(&dump->vmcoreinfo, rodata_markers[i], &va) && va > stext && va < end &&
+		    va > hint)
+			hint = va;
+	}
+	if (hint) {
+		r.start[r.n] = hint;
+		r.end[r.n++] = end;
+		r.start[r.n] = stext;
+		r.end[r.n++] = hint;
+	} else {
+		r.start[r.n] = stext;
+		r.end[r.n++] = end;
+	}
+	*ret = r;
+	return NULL;
+}
+
+static struct ptw_error *vmem_reader(void *arg, uint64_t addr, void *buf, size_t len)
+{
+	return ptw_vmem_read(arg, addr, buf, len);
+}
+
+/* Search the dump's image; with `parse` false only for a header. */
+static struct ptw_error *from_dump(struct ptw_dump *dump, bool parse, struct ptw_types **ret,
+				   struct ptw_btf_found *found_ret)
+{
+	struct ptw_btf_ranges ranges;
+	struct ptw_vmem *vm;
+	struct ptw_error *err = ptw_btf_dump_ranges(dump, &ranges);
+	struct ptw_error *first = NULL;
+
+	if (err)
+		return err;
+	err = ptw_vmem_create(dump, &vm);
+	if (err)
+		return ptw_error_prepend(err, "searching the kernel image for BTF: ");
+	struct ptw_btf_reader reader = {
+		.read = vmem_reader,
+		.arg = vm,
+		.page_size = dump->xlat.granule ? dump->xlat.granule : 4096,
+	};
+	for (unsigned i = 0; i < ranges.n; i++) {
+		err = parse ? ptw_btf_search(&reader, ranges.start[i], ranges.end[i], ret, found_ret)
+			    : ptw_btf_scan(&reader, ranges.start[i], ranges.end[i], found_ret);
+		if (!err)
+			break;
+		if (err->code != PTW_E_NOT_PRESENT && err->code != PTW_E_BAD_DATA)
+			break; /* out of memory */
+		/* Keep the most telling reason: a refused candidate over "none". */
+		if (!first || (first->code == PTW_E_NOT_PRESENT && err->code == PTW_E_BAD_DATA)) {
+			ptw_error_destroy(first);
+			first = err;
+		} else {
+			ptw_error_destroy(err);
+		}
+		err = NULL;
+		if (i + 1 == ranges.n) {
+			err = first;
+			first = NULL;
+		}
+	}
+	ptw_error_destroy(first);
+	ptw_vmem_destroy(vm);
+	if (err && err->code == PTW_E_NOT_PRESENT) {
+		ptw_error_destroy(err);
+		err = ptw_error_create(PTW_E_NOT_PRESENT,
+				       "no BTF found in the kernel image (0x%" PRIx64 "-0x%" PRIx64
+				       " searched): the kernel was built without CONFIG_DEBUG_INFO_BTF, or its "
+				       "image is not in the dump",
+				       dump->xlat.stext, dump->xlat.stext + MAX_IMAGE_SPAN);
+	}
+	return err;
+}
+
+static struct ptw_error *choose(struct ptw_dump *dump, const struct ptw_types_sources *src, bool parse,
+				struct ptw_types **ret, struct ptw_types_choice *choice_ret)
+{
+	struct ptw_types_choice c = { 0 };
+	struct ptw_error *err;
+	struct ptw_types *t = NULL;
+
+	if (src && src->vmlinux) {
+		err = parse ? ptw_types_dwarf_open(src->vmlinux, &t) : ptw_types_dwarf_probe(src->vmlinux);
+		if (!err) {
+			c.source = "dwarf";
+			c.from = "vmlinux";
+			goto done;
+		}
+		if (err->code != PTW_E_NOT_PRESENT)
+			return err;
+		/* -k is also a symbol source: without DWARF it is still of use. */
+		c.skipped = err->message;
+		err->message = NULL;
+		ptw_error_destroy(err);
+	}
+	if (src && src->btf_path) {
+		err = parse ? ptw_types_btf_open(src->btf_path, &t) : ptw_types_btf_probe(src->btf_path);
+		if (err) {
+			ptw_types_choice_free(&c);
+			return err;
+		}
+		c.source = "btf";
+		c.from = "file";
+		goto done;
+	}
+	struct ptw_btf_found where;
+
+	err = from_dump(dump, parse, &t, &where);
+	if (err) {
+		if (c.skipped)
+			err = ptw_error_prepend(err, "-k %s has no DWARF; ", src->vmlinux);
+		ptw_types_choice_free(&c);
+		return err;
+	}
+	c.source = "btf";
+	c.from = "dump";
+	c.have_address = true;
+	c.address = where.addr;
+	c.size = where.size;
+done:
+	if (parse)
+		*ret = t;
+	*choice_ret = c;
+	return NULL;
+}
+
+struct ptw_error *ptw_types_load(struct ptw_dump *dump, const struct ptw_types_sources *src,
+				 struct ptw_types **ret, struct ptw_types_choice *choice_ret)
+{
+	return choose(dump, src, true, ret, choice_ret);
+}
+
+struct ptw_error *ptw_types_probe(struct ptw_dump *dump, const struct ptw_types_sources *src,
+				  struct ptw_types_choice *choice_ret)
+{
+	return choose(dump, src, false, NULL, choice_ret);
+}
+
+void ptw_types_choice_free(struct ptw_types_choice *c)
+{
+	free(c->skipped);
+	c->skipped = NULL;
+}
