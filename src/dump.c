@@ -86,7 +86,8 @@ struct ptw_error *ptw_dump_open(const char *path, const struct ptw_dump_options 
 			goto fail;
 	}
 	if ((opts && opts->vmlinux && !(dump->vmlinux_path = strdup(opts->vmlinux))) ||
-	    (opts && opts->btf_path && !(dump->btf_path = strdup(opts->btf_path)))) {
+	    (opts && opts->btf_path && !(dump->btf_path = strdup(opts->btf_path))) ||
+	    (opts && opts->system_map && !(dump->system_map_path = strdup(opts->system_map)))) {
 		err = &ptw_enomem;
 		goto fail;
 	}
@@ -155,6 +156,9 @@ void ptw_dump_close(struct ptw_dump *dump)
 	free(dump->types_choice);
 	free(dump->vmlinux_path);
 	free(dump->btf_path);
+	free(dump->system_map_path);
+	ptw_error_destroy(dump->symbols_error);
+	ptw_symtab_destroy(dump->symtab);
 	ptw_error_destroy(dump->xlat_error);
 	ptw_vmcoreinfo_free(&dump->vmcoreinfo);
 	ptw_source_close(dump->src);

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "error.h"
+#include "sym.h"
 #include "source.h"
 #include "vmcoreinfo.h"
 #include "xlat.h"
@@ -23,6 +24,8 @@ struct ptw_dump_options {
 	/* Where types may come from besides the dump (-k, --btf); NULL if not given. */
 	const char *vmlinux;
 	const char *btf_path;
+	/* -m: a System.map, a symbol source below -k and above kallsyms. */
+	const char *system_map;
 };
 
 struct ptw_types;
@@ -45,6 +48,12 @@ struct ptw_dump {
 	struct ptw_types *types;
 	struct ptw_error *types_error;
 	struct ptw_types_choice *types_choice;
+
+	/* Symbols, loaded on the first ptw_dump_symbols() (src/sym_dump.c). */
+	char *system_map_path;
+	bool symbols_tried;
+	struct ptw_symtab *symtab;
+	struct ptw_error *symbols_error;
 };
 
 struct ptw_error *ptw_dump_open(const char *path, const struct ptw_dump_options *opts,
@@ -56,6 +65,13 @@ void ptw_dump_close(struct ptw_dump *dump);
 struct ptw_error *ptw_dump_types(struct ptw_dump *dump, struct ptw_types **ret);
 /** Where ptw_dump_types() got them (NULL before a successful load). */
 const struct ptw_types_choice *ptw_dump_types_choice(const struct ptw_dump *dump);
+/** The dump's symbols, loaded on the first call (later calls are free):
+ * from -k, else -m, else kallsyms, with VMCOREINFO's SYMBOL() lines added.
+ * A -k or -m file that does not match the dump is an error (BAD_DATA naming
+ * both build IDs, or the symbol that differs); kallsyms that cannot be used
+ * is a refusal recorded in the table, which then holds VMCOREINFO's symbols
+ * alone. The table belongs to the dump. */
+struct ptw_error *ptw_dump_symbols(struct ptw_dump *dump, const struct ptw_symtab **ret);
 /** "arm64", "x86_64", or NULL. */
 const char *ptw_arch_name(enum ptw_arch arch);
 

@@ -398,6 +398,7 @@ struct ptw_error *ptw_cli_open_dump(const struct ptw_cli *cli, struct ptw_dump *
 {
 	struct ptw_dump_options opts = {
 		.sets = cli->sets, .nsets = cli->nsets, .vmlinux = cli->vmlinux, .btf_path = cli->btf,
+		.system_map = cli->system_map,
 	};
 	return ptw_dump_open(cli->dump_path, &opts, ret);
 }

@@ -1,0 +1,125 @@
+/* Choosing the dump's symbol source: -k, else -m, else the kallsyms in the
+ * dump, each checked against VMCOREINFO before use, and VMCOREINFO's own
+ * SYMBOL() lines as the last resort and as a supplement. */
+#include <stdlib.h>
+
+#include "dump.h"
+#include "sym.h"
+
+/* KERNELOFFSET (hex): how far KASLR moved the kernel from its link address. */
+static uint64_t kaslr_offset(const struct ptw_dump *dump)
+{
+	uint64_t off = 0;
+
+	if (ptw_vmcoreinfo_has(&dump->vmcoreinfo, "KERNELOFFSET")) {
+		struct ptw_error *err = ptw_vmcoreinfo_u64(&dump->vmcoreinfo, "KERNELOFFSET", 16, &off);
+
+		if (err) {
+			ptw_error_destroy(err);
+			off = 0;
+		}
+	}
+	return off;
+}
+
+/* A file given with -k or -m: load it, and refuse it if it is not the dump's kernel. */
+static struct ptw_error *load_file(struct ptw_dump *dump, enum ptw_sym_source source,
+				   struct ptw_symtab **ret)
+{
+	const char *path = source == PTW_SYM_VMLINUX ? dump->vmlinux_path : dump->system_map_path;
+	const char *what = source == PTW_SYM_VMLINUX ? "vmlinux" : "System.map";
+	uint64_t offset = kaslr_offset(dump);
+	struct ptw_symtab *st;
+	struct ptw_error *err = ptw_symtab_create(source, &st);
+
+	if (err)
+		return err;
+	if (source == PTW_SYM_VMLINUX)
+		err = ptw_vmlinux_symbols_load(path, ptw_vmcoreinfo_get(&dump->vmcoreinfo, "BUILD-ID"),
+					       offset, st);
+	else
+		err = ptw_sysmap_load(path, offset, st);
+	if (!err)
+		err = ptw_symtab_add_vmcoreinfo(st, &dump->vmcoreinfo);
+	if (!err)
+		err = ptw_symtab_finish(st);
+	if (!err) {
+		err = ptw_symtab_check_vmcoreinfo(st, &dump->vmcoreinfo);
+		if (err)
+			err = ptw_error_prepend(err, "%s %s is not from the dump's kernel (KASLR offset 0x%llx applied)",
+						what, path, (unsigned long long)offset);
+	}
+	if (err) {
+		ptw_symtab_destroy(st);
+		return err;
+	}
+	*ret = st;
+	return NULL;
+}
+
+/* kallsyms, or, when it cannot be used, VMCOREINFO alone with the reason kept. */
+static struct ptw_error *load_from_dump(struct ptw_dump *dump, struct ptw_symtab **ret)
+{
+	struct ptw_symtab *st;
+	struct ptw_error *err = ptw_symtab_create(PTW_SYM_KALLSYMS, &st), *why;
+
+	if (err)
+		return err;
+	why = ptw_kallsyms_load(dump, st);
+	if (!why)
+		why = ptw_symtab_add_vmcoreinfo(st, &dump->vmcoreinfo);
+	if (!why)
+		why = ptw_symtab_finish(st);
+	if (!why)
+		why = ptw_symtab_check_vmcoreinfo(st, &dump->vmcoreinfo);
+	if (!why) {
+		*ret = st;
+		return NULL;
+	}
+	ptw_symtab_destroy(st);
+	if (why == &ptw_enomem)
+		return why;
+	err = ptw_symtab_create(PTW_SYM_VMCOREINFO, &st);
+	if (!err)
+		err = ptw_symtab_add_refusal(st, PTW_SYM_KALLSYMS, why->message);
+	ptw_error_destroy(why);
+	if (!err)
+		err = ptw_symtab_add_vmcoreinfo(st, &dump->vmcoreinfo);
+	if (!err)
+		err = ptw_symtab_finish(st);
+	if (err) {
+		ptw_symtab_destroy(st);
+		return err;
+	}
+	*ret = st;
+	return NULL;
+}
+
+struct ptw_error *ptw_dump_symbols(struct ptw_dump *dump, const struct ptw_symtab **ret)
+{
+	if (!dump->symbols_tried) {
+		struct ptw_symtab *st = NULL;
+		struct ptw_error *err;
+
+		if (dump->vmlinux_path)
+			err = load_file(dump, PTW_SYM_VMLINUX, &st);
+		else if (dump->system_map_path)
+			err = load_file(dump, PTW_SYM_SYSTEM_MAP, &st);
+		else
+			err = load_from_dump(dump, &st);
+		if (err == &ptw_enomem)
+			return err;
+		dump->symbols_tried = true;
+		dump->symtab = st;
+		dump->symbols_error = err;
+	}
+	if (dump->symbols_error) {
+		/* Each caller frees what it gets: hand out a copy. */
+		struct ptw_error *e = dump->symbols_error;
+		struct ptw_error *copy = e->has_offset ? ptw_error_at(e->code, e->offset, "%s", e->message)
+						       : ptw_error_create(e->code, "%s", e->message);
+		return copy;
+	}
+	*ret = dump->symtab;
+	return NULL;
+}
