@@ -648,36 +648,77 @@ static bool parse_offset(const char *s, uint64_t *ret)
 	return true;
 }
 
-struct ptw_error *ptw_symtab_resolve(const struct ptw_symtab *st, const char *text,
-				     uint64_t *address_ret)
+const char *ptw_symtab_missing_hint(const struct ptw_symtab *st)
+{
+	if (st->source == PTW_SYM_KALLSYMS && !st->has_data)
+		return "; the dump's kallsyms holds text symbols only (kernel built without CONFIG_KALLSYMS_ALL): -m System.map or -k vmlinux name data";
+	if (st->source == PTW_SYM_VMCOREINFO)
+		return "; only VMCOREINFO's SYMBOL() lines are known: -m System.map or -k vmlinux name more";
+	return "";
+}
+
+/* The symbol a name refers to, by the rule of ptw_symtab_lookup_name. */
+static bool find_named(const struct ptw_symtab *st, const char *name, struct ptw_symbol *ret)
+{
+	struct ptw_symbol s;
+	size_t pos = 0;
+	bool found = false;
+
+	while (ptw_symtab_next_by_name(st, name, &pos, &s)) {
+		if (!found || (is_global(s.type) && !is_global(ret->type))) {
+			*ret = s;
+			found = true;
+		}
+	}
+	return found;
+}
+
+struct ptw_error *ptw_symtab_resolve_parts(const struct ptw_symtab *st, const char *text,
+					   struct ptw_symbol *base_ret, int64_t *offset_ret,
+					   uint64_t *address_ret)
 {
 	const char *sign;
 	char name[512];
-	uint64_t base, off;
+	struct ptw_symbol base;
+	uint64_t off;
 	size_t len;
 
-	if (ptw_symtab_lookup_name(st, text, address_ret, NULL))
+	if (find_named(st, text, &base)) {
+		*base_ret = base;
+		*offset_ret = 0;
+		*address_ret = base.address;
 		return NULL;
+	}
 	sign = strrchr(text, '+');
 	if (!sign)
 		sign = strrchr(text, '-');
-	if (!sign || sign == text) {
-		return ptw_error_create(PTW_E_INVALID_ARGUMENT, "no symbol '%s' (symbols from %s)", text,
-					ptw_sym_source_name(st->source) ? ptw_sym_source_name(st->source) : "nowhere");
-	}
+	if (!sign || sign == text)
+		return ptw_error_create(PTW_E_INVALID_ARGUMENT, "no symbol '%s'%s", text,
+					ptw_symtab_missing_hint(st));
 	len = (size_t)(sign - text);
 	if (len >= sizeof(name))
 		return ptw_error_create(PTW_E_INVALID_ARGUMENT, "symbol name too long in '%s'", text);
 	memcpy(name, text, len);
 	name[len] = '\0';
-	if (!parse_offset(sign + 1, &off))
+	if (!parse_offset(sign + 1, &off) || off > INT64_MAX)
 		return ptw_error_create(PTW_E_INVALID_ARGUMENT, "'%s': '%s' is not an offset (decimal or 0x hex)",
 					text, sign + 1);
-	if (!ptw_symtab_lookup_name(st, name, &base, NULL))
-		return ptw_error_create(PTW_E_INVALID_ARGUMENT, "no symbol '%s' (symbols from %s)", name,
-					ptw_sym_source_name(st->source) ? ptw_sym_source_name(st->source) : "nowhere");
-	if (*sign == '+' ? base + off < base : base < off)
+	if (!find_named(st, name, &base))
+		return ptw_error_create(PTW_E_INVALID_ARGUMENT, "no symbol '%s'%s", name,
+					ptw_symtab_missing_hint(st));
+	if (*sign == '+' ? base.address + off < base.address : base.address < off)
 		return ptw_error_create(PTW_E_OVERFLOW, "'%s' wraps around the address space", text);
-	*address_ret = *sign == '+' ? base + off : base - off;
+	*base_ret = base;
+	*offset_ret = *sign == '+' ? (int64_t)off : -(int64_t)off;
+	*address_ret = *sign == '+' ? base.address + off : base.address - off;
 	return NULL;
+}
+
+struct ptw_error *ptw_symtab_resolve(const struct ptw_symtab *st, const char *text,
+				     uint64_t *address_ret)
+{
+	struct ptw_symbol base;
+	int64_t off;
+
+	return ptw_symtab_resolve_parts(st, text, &base, &off, address_ret);
 }

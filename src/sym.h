@@ -99,17 +99,51 @@ struct ptw_error *ptw_symtab_check_vmcoreinfo(const struct ptw_symtab *st,
  * not addresses, and are left out. Only before finish. */
 struct ptw_error *ptw_symtab_add_vmcoreinfo(struct ptw_symtab *st, const struct ptw_vmcoreinfo *vi);
 
+/** Why a name may be missing, to append to a "no symbol" message ("; ..."), or "". */
+const char *ptw_symtab_missing_hint(const struct ptw_symtab *st);
 /** Parse "NAME", "NAME+OFF", "NAME-OFF" (OFF decimal or 0x hex) against the
  * table. INVALID_ARGUMENT naming the text when the name is unknown or the
  * offset malformed; OVERFLOW when the sum wraps. */
 struct ptw_error *ptw_symtab_resolve(const struct ptw_symtab *st, const char *text,
 				     uint64_t *address_ret);
 
+/* What info reports about the symbols (see ptw_dump_symbols_summary). */
+struct ptw_sym_summary {
+	enum ptw_sym_source source;
+	size_t count;
+	int data_symbols;              /* 1 yes, 0 no (no CONFIG_KALLSYMS_ALL), -1 unknown */
+	bool loaded;                   /* the whole table was loaded and checked */
+	enum ptw_sym_source refused;   /* PTW_SYM_NONE, or the source that was not used */
+	char *refused_why;
+};
+
+/** Summarise the dump's symbols for info without decoding kallsyms' names
+ * (ptw_kallsyms_probe); with -k or -m, or once loaded, from the table. */
+struct ptw_error *ptw_dump_symbols_summary(struct ptw_dump *dump, struct ptw_sym_summary *ret);
+void ptw_sym_summary_free(struct ptw_sym_summary *s);
+
+/** ptw_symtab_resolve, also giving the symbol NAME is and the signed OFF. */
+struct ptw_error *ptw_symtab_resolve_parts(const struct ptw_symtab *st, const char *text,
+					   struct ptw_symbol *base_ret, int64_t *offset_ret,
+					   uint64_t *address_ret);
+
 /* Per-source loaders, each adding to a table created by the caller. */
 
 /** The dump's kallsyms, from the tables VMCOREINFO names. A corrupt or
  * unrecognised table is BAD_DATA naming the table and the offset in it. */
 struct ptw_error *ptw_kallsyms_load(struct ptw_dump *dump, struct ptw_symtab *st);
+
+/* What info says about the dump's kallsyms without decoding the names. */
+struct ptw_kallsyms_probe {
+	uint32_t count;       /* kallsyms_num_syms */
+	bool data_symbols;    /* a data symbol VMCOREINFO names is among the addresses */
+};
+
+/** Read kallsyms_num_syms and the address table only (a few hundred KiB,
+ * not the names): the count, whether data symbols are there
+ * (CONFIG_KALLSYMS_ALL), and whether VMCOREINFO's _stext is one of the
+ * addresses; errors as ptw_kallsyms_load. */
+struct ptw_error *ptw_kallsyms_probe(struct ptw_dump *dump, struct ptw_kallsyms_probe *ret);
 
 /* The raw tables, as kallsyms_load reads them from memory; the decoder works
  * on these alone, so the fuzzer can feed it. */

@@ -2,6 +2,7 @@
  * dump, each checked against VMCOREINFO before use, and VMCOREINFO's own
  * SYMBOL() lines as the last resort and as a supplement. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "dump.h"
 #include "sym.h"
@@ -122,4 +123,68 @@ struct ptw_error *ptw_dump_symbols(struct ptw_dump *dump, const struct ptw_symta
 	}
 	*ret = dump->symtab;
 	return NULL;
+}
+
+static size_t count_vmcoreinfo_symbols(const struct ptw_vmcoreinfo *vi)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < vi->count; i++) {
+		const char *k = vi->entries[i].key;
+
+		if (strncmp(k, "SYMBOL(", 7) == 0 && strcmp(k, "SYMBOL(mem_section)") != 0 &&
+		    strcmp(k, "SYMBOL(vmemmap)") != 0 && strcmp(k, "SYMBOL(mem_map)") != 0)
+			n++;
+	}
+	return n;
+}
+
+struct ptw_error *ptw_dump_symbols_summary(struct ptw_dump *dump, struct ptw_sym_summary *ret)
+{
+	struct ptw_kallsyms_probe probe;
+	struct ptw_error *why;
+
+	memset(ret, 0, sizeof(*ret));
+	ret->data_symbols = -1;
+	if (dump->symbols_tried || dump->vmlinux_path || dump->system_map_path) {
+		const struct ptw_symtab *st;
+		struct ptw_error *err = ptw_dump_symbols(dump, &st);
+
+		if (err)
+			return err;
+		ret->source = ptw_symtab_source(st);
+		ret->count = ptw_symtab_count(st);
+		ret->data_symbols = ptw_symtab_has_data_symbols(st);
+		ret->loaded = true;
+		if (ptw_symtab_refusal_count(st)) {
+			ret->refused = ptw_symtab_refusal(st, 0)->source;
+			ret->refused_why = strdup(ptw_symtab_refusal(st, 0)->why);
+			if (!ret->refused_why)
+				return &ptw_enomem;
+		}
+		return NULL;
+	}
+	why = ptw_kallsyms_probe(dump, &probe);
+	if (!why) {
+		ret->source = PTW_SYM_KALLSYMS;
+		ret->count = probe.count;
+		ret->data_symbols = probe.data_symbols;
+		return NULL;
+	}
+	if (why == &ptw_enomem)
+		return why;
+	ret->refused = PTW_SYM_KALLSYMS;
+	ret->refused_why = strdup(why->message);
+	ptw_error_destroy(why);
+	if (!ret->refused_why)
+		return &ptw_enomem;
+	ret->count = count_vmcoreinfo_symbols(&dump->vmcoreinfo);
+	ret->source = ret->count ? PTW_SYM_VMCOREINFO : PTW_SYM_NONE;
+	return NULL;
+}
+
+void ptw_sym_summary_free(struct ptw_sym_summary *s)
+{
+	free(s->refused_why);
+	s->refused_why = NULL;
 }

@@ -23,6 +23,7 @@
  * kallsyms_token_index follows the token table, which bounds both. */
 #include "sym.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,89 +213,184 @@ static struct ptw_error *need_symbol(const struct ptw_vmcoreinfo *vi, const char
 				"VMCOREINFO has no SYMBOL(%s) (kernels export the kallsyms tables since 6.0)", name);
 }
 
+/* Where the tables are, from VMCOREINFO, with the sizes their order implies. */
+struct table_addresses {
+	uint64_t names, num, token_table, token_index, offsets, addresses, relative_base;
+	bool relative;
+	size_t names_len, token_table_len;
+};
+
+static struct ptw_error *locate_tables(const struct ptw_vmcoreinfo *vi, struct table_addresses *a)
+{
+	struct ptw_error *err;
+
+	memset(a, 0, sizeof(*a));
+	if ((err = need_symbol(vi, "kallsyms_names", &a->names)) ||
+	    (err = need_symbol(vi, "kallsyms_num_syms", &a->num)) ||
+	    (err = need_symbol(vi, "kallsyms_token_table", &a->token_table)) ||
+	    (err = need_symbol(vi, "kallsyms_token_index", &a->token_index)))
+		return err;
+	a->relative = ptw_vmcoreinfo_try_symbol(vi, "kallsyms_offsets", &a->offsets);
+	if (a->relative) {
+		if ((err = need_symbol(vi, "kallsyms_relative_base", &a->relative_base)))
+			return err;
+	} else if (!ptw_vmcoreinfo_try_symbol(vi, "kallsyms_addresses", &a->addresses)) {
+		return need_symbol(vi, "kallsyms_offsets", &a->offsets);
+	}
+	if (a->token_table <= a->names || a->token_table - a->names > KALLSYMS_NAMES_MAX)
+		return ptw_error_create(PTW_E_BAD_DATA,
+					"kallsyms_token_table at 0x%llx does not follow kallsyms_names at 0x%llx within %u MiB: unknown layout",
+					(unsigned long long)a->token_table, (unsigned long long)a->names,
+					KALLSYMS_NAMES_MAX >> 20);
+	if (a->token_index <= a->token_table)
+		return ptw_error_create(PTW_E_BAD_DATA,
+					"kallsyms_token_index at 0x%llx does not follow kallsyms_token_table at 0x%llx: unknown layout",
+					(unsigned long long)a->token_index, (unsigned long long)a->token_table);
+	a->names_len = (size_t)(a->token_table - a->names);
+	a->token_table_len = a->token_index - a->token_table < KALLSYMS_TOKEN_TABLE_MAX
+				     ? (size_t)(a->token_index - a->token_table)
+				     : KALLSYMS_TOKEN_TABLE_MAX;
+	return NULL;
+}
+
+/* kallsyms_num_syms, checked against the room the tables have; and the
+ * address table read (offsets with the base, or absolute addresses). */
+static struct ptw_error *read_count_and_addresses(struct ptw_vmem *vm, const struct table_addresses *a,
+						  struct ptw_kallsyms_tables *t, uint8_t **addrs_ret)
+{
+	struct ptw_error *err = ptw_vmem_read_u32(vm, a->num, &t->num_syms);
+
+	if (err)
+		return ptw_error_prepend(err, "kallsyms_num_syms");
+	if (t->num_syms == 0 || t->num_syms > a->names_len / 2)
+		return ptw_error_create(PTW_E_BAD_DATA,
+					"kallsyms_num_syms = %u: kallsyms_names (0x%zx bytes up to kallsyms_token_table) cannot hold that many",
+					t->num_syms, a->names_len);
+	if (!a->relative)
+		return read_table(vm, "kallsyms_addresses", a->addresses, 8 * (size_t)t->num_syms, addrs_ret);
+	/* kallsyms_relative_base follows kallsyms_offsets in both layouts. */
+	if (a->relative_base > a->offsets && (a->relative_base - a->offsets) / 4 < t->num_syms)
+		return ptw_error_create(PTW_E_BAD_DATA,
+					"kallsyms_num_syms = %u: kallsyms_offsets at 0x%llx would run into kallsyms_relative_base at 0x%llx",
+					t->num_syms, (unsigned long long)a->offsets, (unsigned long long)a->relative_base);
+	err = ptw_vmem_read_u64(vm, a->relative_base, &t->relative_base);
+	if (err)
+		return ptw_error_prepend(err, "kallsyms_relative_base");
+	return read_table(vm, "kallsyms_offsets", a->offsets, 4 * (size_t)t->num_syms, addrs_ret);
+}
+
 struct ptw_error *ptw_kallsyms_load(struct ptw_dump *dump, struct ptw_symtab *st)
 {
-	const struct ptw_vmcoreinfo *vi = &dump->vmcoreinfo;
-	uint64_t names_va, num_va, table_va, index_va, offsets_va = 0, addresses_va = 0, base_va = 0;
+	struct table_addresses a;
 	struct ptw_kallsyms_tables t = { 0 };
 	uint8_t *names = NULL, *table = NULL, *index = NULL, *addrs = NULL;
 	struct ptw_vmem *vm = NULL;
-	struct ptw_error *err;
-	bool relative;
+	struct ptw_error *err = locate_tables(&dump->vmcoreinfo, &a);
 
-	if ((err = need_symbol(vi, "kallsyms_names", &names_va)) ||
-	    (err = need_symbol(vi, "kallsyms_num_syms", &num_va)) ||
-	    (err = need_symbol(vi, "kallsyms_token_table", &table_va)) ||
-	    (err = need_symbol(vi, "kallsyms_token_index", &index_va)))
+	if (err)
 		return err;
-	relative = ptw_vmcoreinfo_try_symbol(vi, "kallsyms_offsets", &offsets_va);
-	if (relative) {
-		if ((err = need_symbol(vi, "kallsyms_relative_base", &base_va)))
-			return err;
-	} else if (!ptw_vmcoreinfo_try_symbol(vi, "kallsyms_addresses", &addresses_va)) {
-		return need_symbol(vi, "kallsyms_offsets", &offsets_va);
-	}
-	if (table_va <= names_va || table_va - names_va > KALLSYMS_NAMES_MAX)
-		return ptw_error_create(PTW_E_BAD_DATA,
-					"kallsyms_token_table at 0x%llx does not follow kallsyms_names at 0x%llx within %u MiB: unknown layout",
-					(unsigned long long)table_va, (unsigned long long)names_va, KALLSYMS_NAMES_MAX >> 20);
-	if (index_va <= table_va)
-		return ptw_error_create(PTW_E_BAD_DATA,
-					"kallsyms_token_index at 0x%llx does not follow kallsyms_token_table at 0x%llx: unknown layout",
-					(unsigned long long)index_va, (unsigned long long)table_va);
-	t.names_len = (size_t)(table_va - names_va);
-	t.token_table_len = index_va - table_va < KALLSYMS_TOKEN_TABLE_MAX ? (size_t)(index_va - table_va)
-									   : KALLSYMS_TOKEN_TABLE_MAX;
-
+	t.names_len = a.names_len;
+	t.token_table_len = a.token_table_len;
 	err = ptw_vmem_create(dump, &vm);
 	if (err)
 		return err;
-	err = ptw_vmem_read_u32(vm, num_va, &t.num_syms);
-	if (err) {
-		err = ptw_error_prepend(err, "kallsyms_num_syms");
-		goto out;
-	}
-	if (t.num_syms == 0 || t.num_syms > t.names_len / 2) {
-		err = ptw_error_create(PTW_E_BAD_DATA,
-				       "kallsyms_num_syms = %u: kallsyms_names (0x%zx bytes up to kallsyms_token_table) cannot hold that many",
-				       t.num_syms, t.names_len);
-		goto out;
-	}
-	if (relative) {
-		/* kallsyms_relative_base follows kallsyms_offsets in both layouts. */
-		if (base_va > offsets_va && (base_va - offsets_va) / 4 < t.num_syms) {
-			err = ptw_error_create(PTW_E_BAD_DATA,
-					       "kallsyms_num_syms = %u: kallsyms_offsets at 0x%llx would run into kallsyms_relative_base at 0x%llx",
-					       t.num_syms, (unsigned long long)offsets_va, (unsigned long long)base_va);
-			goto out;
-		}
-		err = ptw_vmem_read_u64(vm, base_va, &t.relative_base);
-		if (err) {
-			err = ptw_error_prepend(err, "kallsyms_relative_base");
-			goto out;
-		}
-		err = read_table(vm, "kallsyms_offsets", offsets_va, 4 * (size_t)t.num_syms, &addrs);
-		t.offsets = addrs;
-	} else {
-		err = read_table(vm, "kallsyms_addresses", addresses_va, 8 * (size_t)t.num_syms, &addrs);
-		t.addresses = addrs;
+	err = read_count_and_addresses(vm, &a, &t, &addrs);
+	if (!err) {
+		if (a.relative)
+			t.offsets = addrs;
+		else
+			t.addresses = addrs;
+		err = read_table(vm, "kallsyms_names", a.names, t.names_len, &names);
 	}
 	if (!err)
-		err = read_table(vm, "kallsyms_names", names_va, t.names_len, &names);
+		err = read_table(vm, "kallsyms_token_table", a.token_table, t.token_table_len, &table);
 	if (!err)
-		err = read_table(vm, "kallsyms_token_table", table_va, t.token_table_len, &table);
-	if (!err)
-		err = read_table(vm, "kallsyms_token_index", index_va, 512, &index);
-	if (err)
-		goto out;
-	t.names = names;
-	t.token_table = table;
-	t.token_index = index;
-	err = ptw_kallsyms_decode(&t, st);
-out:
+		err = read_table(vm, "kallsyms_token_index", a.token_index, 512, &index);
+	if (!err) {
+		t.names = names;
+		t.token_table = table;
+		t.token_index = index;
+		err = ptw_kallsyms_decode(&t, st);
+	}
 	free(names);
 	free(table);
 	free(index);
+	free(addrs);
+	ptw_vmem_destroy(vm);
+	return err;
+}
+
+/* Whether a sorted address list holds address. */
+static bool has_address(const struct ptw_kallsyms_tables *t, bool absolute_percpu, uint64_t address)
+{
+	uint32_t lo = 0, hi = t->num_syms;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		uint64_t v = symbol_address(t, absolute_percpu, mid);
+
+		if (v == address)
+			return true;
+		if (v < address)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+struct ptw_error *ptw_kallsyms_probe(struct ptw_dump *dump, struct ptw_kallsyms_probe *ret)
+{
+	const struct ptw_vmcoreinfo *vi = &dump->vmcoreinfo;
+	struct table_addresses a;
+	struct ptw_kallsyms_tables t = { 0 };
+	uint8_t *addrs = NULL;
+	struct ptw_vmem *vm = NULL;
+	struct ptw_error *err = locate_tables(vi, &a);
+	bool absolute_percpu = false;
+	uint64_t stext;
+
+	if (err)
+		return err;
+	err = ptw_vmem_create(dump, &vm);
+	if (err)
+		return err;
+	err = read_count_and_addresses(vm, &a, &t, &addrs);
+	if (err)
+		goto out;
+	if (a.relative) {
+		t.offsets = addrs;
+		absolute_percpu = offsets_are_absolute_percpu(&t);
+	} else {
+		t.addresses = addrs;
+	}
+	/* The addresses are sorted (per-CPU values, when absolute, first):
+	 * binary search; the name is checked when the names are decoded. */
+	if (ptw_vmcoreinfo_try_symbol(vi, "_stext", &stext) && !has_address(&t, absolute_percpu, stext)) {
+		err = ptw_error_create(PTW_E_BAD_DATA,
+				       "no kallsyms address is VMCOREINFO SYMBOL(_stext)=0x%llx",
+				       (unsigned long long)stext);
+		goto out;
+	}
+	/* A data symbol VMCOREINFO names (init_uts_ns, prb, ...) is at one of
+	 * the addresses only when the kernel has CONFIG_KALLSYMS_ALL. */
+	ret->data_symbols = false;
+	for (size_t i = 0; i < vi->count && !ret->data_symbols; i++) {
+		const char *k = vi->entries[i].key;
+		uint64_t v;
+
+		if (strncmp(k, "SYMBOL(", 7) != 0 || strncmp(k, "SYMBOL(kallsyms_", 16) == 0 ||
+		    strcmp(k, "SYMBOL(_stext)") == 0 || strcmp(k, "SYMBOL(mem_section)") == 0 ||
+		    strcmp(k, "SYMBOL(vmemmap)") == 0 || strcmp(k, "SYMBOL(mem_map)") == 0 ||
+		    strcmp(k, "SYMBOL(swapper_pg_dir)") == 0 || strcmp(k, "SYMBOL(init_top_pgt)") == 0)
+			continue;
+		errno = 0;
+		v = strtoull(vi->entries[i].value, NULL, 16);
+		if (!errno && has_address(&t, absolute_percpu, v))
+			ret->data_symbols = true;
+	}
+	ret->count = t.num_syms;
+out:
 	free(addrs);
 	ptw_vmem_destroy(vm);
 	return err;

@@ -36,6 +36,7 @@ enum ptw_opt {
 	PTW_OPT_BTF = 1u << 13,
 	PTW_OPT_LEVEL = 1u << 14,  /* log --level N */
 	PTW_OPT_CALLER = 1u << 15, /* log --caller */
+	PTW_OPT_LIST = 1u << 16,   /* sym --list */
 };
 
 /* Options of the contract that this build does not have yet (other work is
@@ -76,6 +77,7 @@ struct ptw_cli {
 	bool have_level;
 	unsigned level;          /* log: records of this level and more urgent */
 	bool caller;             /* log: print the caller id */
+	bool list;               /* sym: list the table */
 	char **positional;       /* owns the array args points into */
 };
 
@@ -84,6 +86,7 @@ extern const struct ptw_command ptw_cmd_info;
 extern const struct ptw_command ptw_cmd_layout, ptw_cmd_vtop, ptw_cmd_ptov, ptw_cmd_read;
 extern const struct ptw_command ptw_cmd_maps, ptw_cmd_check;
 extern const struct ptw_command ptw_cmd_log;
+extern const struct ptw_command ptw_cmd_sym;
 
 /** Parse argv after the command name into cli. Prints usage errors itself; returns an exit code or -1 to go on. */
 int ptw_cli_parse(struct ptw_cli *cli, const struct ptw_command *cmd, int argc, char **argv);
@@ -106,6 +109,10 @@ void ptw_cli_warn_in(const struct ptw_cli *cli, const char *where, const char *f
 	__attribute__((format(printf, 3, 4)));
 /** A usage error found by a command, `ptwalk: COMMAND: ...`; returns PTW_EXIT_USAGE. */
 int ptw_cli_usage_error(const struct ptw_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/** The dump's symbols (src/cli/sym_cli.c), loaded on first use; sources
+ * that were refused are named in warnings, once. */
+struct ptw_error *ptw_cli_symbols(const struct ptw_cli *cli, struct ptw_dump *dump,
+				  const struct ptw_symtab **ret);
 /** Open cli->dump_path with the --set overrides. */
 struct ptw_error *ptw_cli_open_dump(const struct ptw_cli *cli, struct ptw_dump **ret);
 /** A number in decimal or 0x hex; false when it isn't one. */

@@ -82,6 +82,45 @@ static void json_xlat(struct ptw_json *j, const struct ptw_xlat *x)
 	ptw_json_end_object(j);
 }
 
+/* Where symbols come from: kallsyms is only probed (count and addresses,
+ * not the names), so info stays fast; -k and -m files are loaded and checked. */
+static void json_symbols(struct ptw_json *j, const struct ptw_sym_summary *s)
+{
+	ptw_json_begin_object(j);
+	ptw_json_field_string(j, "source", ptw_sym_source_name(s->source));
+	ptw_json_field_u64(j, "count", s->count);
+	ptw_json_key(j, "data_symbols");
+	s->data_symbols < 0 ? ptw_json_null(j) : ptw_json_bool(j, s->data_symbols);
+	ptw_json_field_bool(j, "names_checked", s->loaded);
+	ptw_json_key(j, "refused");
+	ptw_json_begin_array(j);
+	if (s->refused != PTW_SYM_NONE) {
+		ptw_json_begin_object(j);
+		ptw_json_field_string(j, "source", ptw_sym_source_name(s->refused));
+		ptw_json_field_string(j, "why", s->refused_why);
+		ptw_json_end_object(j);
+	}
+	ptw_json_end_array(j);
+	ptw_json_end_object(j);
+}
+
+static void text_symbols(const struct ptw_cli *cli, const struct ptw_sym_summary *s)
+{
+	const char *from = s->source == PTW_SYM_VMLINUX ? cli->vmlinux
+			 : s->source == PTW_SYM_SYSTEM_MAP ? cli->system_map : NULL;
+
+	if (s->source == PTW_SYM_NONE)
+		printf("symbols:      none");
+	else
+		printf("symbols:      %s%s%s, %zu", ptw_sym_source_name(s->source), from ? " " : "",
+		       from ? from : "", s->count);
+	if (s->data_symbols == 0 && s->source == PTW_SYM_KALLSYMS)
+		printf(", text only (kernel built without CONFIG_KALLSYMS_ALL: -m or -k name data)");
+	printf("\n");
+	if (s->refused != PTW_SYM_NONE)
+		printf("  %s not used: %s\n", ptw_sym_source_name(s->refused), s->refused_why);
+}
+
 /* Where types would come from, without loading them (info stays fast):
  * *why_ret is set when there are none. */
 static void probe_types(const struct ptw_cli *cli, struct ptw_dump *dump, struct ptw_types_choice *c,
@@ -124,7 +163,8 @@ static void text_types(const struct ptw_cli *cli, const struct ptw_types_choice 
 	printf("\n");
 }
 
-static struct ptw_error *info_json(const struct ptw_cli *cli, struct ptw_dump *dump)
+static struct ptw_error *info_json(const struct ptw_cli *cli, struct ptw_dump *dump,
+				   const struct ptw_sym_summary *syms)
 {
 	struct ptw_source *src = dump->src;
 	struct ptw_json j;
@@ -182,11 +222,7 @@ static struct ptw_error *info_json(const struct ptw_cli *cli, struct ptw_dump *d
 	else
 		ptw_json_null(&j);
 	ptw_json_key(&j, "symbols");
-	ptw_json_begin_object(&j);
-	size_t nsym = count_symbols(&dump->vmcoreinfo);
-	ptw_json_field_string(&j, "source", nsym ? "vmcoreinfo" : NULL);
-	ptw_json_field_u64(&j, "count", nsym);
-	ptw_json_end_object(&j);
+	json_symbols(&j, syms);
 	ptw_json_key(&j, "types");
 	struct ptw_types_choice tc;
 	struct ptw_error *why;
@@ -204,7 +240,8 @@ static const char *or_unknown(const char *s)
 	return s ? s : "unknown";
 }
 
-static struct ptw_error *info_text(const struct ptw_cli *cli, struct ptw_dump *dump)
+static struct ptw_error *info_text(const struct ptw_cli *cli, struct ptw_dump *dump,
+				   const struct ptw_sym_summary *syms)
 {
 	struct ptw_source *src = dump->src;
 	printf("file:         %s\n", cli->dump_path);
@@ -262,6 +299,7 @@ static struct ptw_error *info_text(const struct ptw_cli *cli, struct ptw_dump *d
 	} else {
 		printf("translation:  unknown (%s)\n", dump->xlat_error->message);
 	}
+	text_symbols(cli, syms);
 	struct ptw_types_choice tc;
 	struct ptw_error *why;
 	probe_types(cli, dump, &tc, &why);
@@ -279,7 +317,15 @@ static int run_info(struct ptw_cli *cli)
 		return ptw_cli_fail(cli, err);
 	if (!dump->have_xlat && cli->json)
 		ptw_cli_warn(cli, "translation unknown: %s", dump->xlat_error->message);
-	err = cli->json ? info_json(cli, dump) : info_text(cli, dump);
+	/* Before any output: a -k or -m file from another kernel is exit 1. */
+	struct ptw_sym_summary syms;
+	err = ptw_dump_symbols_summary(dump, &syms);
+	if (err) {
+		ptw_dump_close(dump);
+		return ptw_cli_fail(cli, err);
+	}
+	err = cli->json ? info_json(cli, dump, &syms) : info_text(cli, dump, &syms);
+	ptw_sym_summary_free(&syms);
 	ptw_dump_close(dump);
 	return err ? ptw_cli_fail(cli, err) : PTW_EXIT_OK;
 }

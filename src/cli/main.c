@@ -16,6 +16,7 @@ static const struct ptw_command *const commands[] = {
 	&ptw_cmd_maps,
 	&ptw_cmd_check,
 	&ptw_cmd_log,
+	&ptw_cmd_sym,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -28,7 +29,6 @@ static const struct ptw_command *const commands[] = {
 static const struct {
 	const char *name, *summary;
 } commands_not_yet[] = {
-	{ "sym", "symbol to address and address to symbol+offset" },
 	{ "ps", "the tasks in the dump" },
 	{ "vmas", "the virtual memory areas of one process" },
 	{ "gcore", "an ELF core file of one user process" },

@@ -31,12 +31,14 @@ static const struct option_doc option_docs[] = {
 	{ PTW_OPT_HALF, "--kernel, --user", "which half of the address space to walk" },
 	{ PTW_OPT_LEVEL, "--level N", "records of level N (0-7 or a name: emerg..debug) and more urgent" },
 	{ PTW_OPT_CALLER, "--caller", "print the caller id ([T123] task, [C1] CPU) after the time" },
+	{ PTW_OPT_LIST, "--list", "list every symbol (matching GLOB, as the shell matches names)" },
 	{ PTW_OPT_QUIET, "-q, --quiet", "no warnings on stderr" },
 };
 
 enum {
 	LONG_JSON = 256, LONG_SET, LONG_PGD, LONG_PID, LONG_PHYS, LONG_RAW, LONG_KERNEL,
 	LONG_USER, LONG_BRIEF, LONG_FILL, LONG_HELP, LONG_BTF, LONG_LEVEL, LONG_CALLER,
+	LONG_LIST,
 };
 
 static const struct option long_options[] = {
@@ -57,6 +59,7 @@ static const struct option long_options[] = {
 	{ "help", no_argument, NULL, LONG_HELP },
 	{ "level", required_argument, NULL, LONG_LEVEL },
 	{ "caller", no_argument, NULL, LONG_CALLER },
+	{ "list", no_argument, NULL, LONG_LIST },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -292,6 +295,7 @@ int ptw_cli_parse(struct ptw_cli *cli, const struct ptw_command *cmd, int argc, 
 			break;
 		}
 		case LONG_CALLER: needed = PTW_OPT_CALLER; cli->caller = true; break;
+		case LONG_LIST: needed = PTW_OPT_LIST; cli->list = true; break;
 		case ':':
 			return usage_error(cmd, "option '%s' needs a value", s.spelling);
 		case '=':

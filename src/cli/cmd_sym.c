@@ -1,0 +1,143 @@
+/* sym: symbol to address and address to symbol+offset, as crash's sym;
+ * --list prints the whole table (or the names matching a glob). */
+#include <fnmatch.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "format.h"
+#include "json.h"
+
+static void type_text(char type, char buf[2])
+{
+	buf[0] = type;
+	buf[1] = '\0';
+}
+
+/* offset is signed only for NAME-OFF past every symbol's span. */
+static void emit(const struct ptw_cli *cli, struct ptw_json *j, const struct ptw_symbol *s,
+		 int64_t offset, bool by_address)
+{
+	uint64_t address = s->address + (uint64_t)offset;
+	char t[2];
+
+	type_text(s->type, t);
+	if (cli->json) {
+		ptw_json_begin_object(j);
+		ptw_json_field_string(j, "name", s->name);
+		ptw_json_field_hex(j, "address", address);
+		ptw_json_field_string(j, "type", t);
+		ptw_json_field_i64(j, "offset", offset);
+		ptw_json_field_string(j, "source", ptw_sym_source_name(s->source));
+		ptw_json_end_object(j);
+		ptw_json_newline(j);
+	} else if (by_address) {
+		if (offset > 0)
+			printf(PTW_COL_HEX " %s+0x%" PRIx64 "\n", address, s->name, (uint64_t)offset);
+		else if (offset < 0)
+			printf(PTW_COL_HEX " %s-0x%" PRIx64 "\n", address, s->name, -(uint64_t)offset);
+		else
+			printf(PTW_COL_HEX " %s\n", address, s->name);
+	} else {
+		printf(PTW_COL_HEX " %s %s\n", s->address, t, s->name);
+	}
+}
+
+/* One NAME, NAME+OFF or ADDRESS argument; false when it names nothing. */
+static bool answer(const struct ptw_cli *cli, struct ptw_json *j, const struct ptw_symtab *st,
+		   const char *arg)
+{
+	struct ptw_symbol s, base;
+	size_t pos = 0;
+	uint64_t address, offset;
+	int64_t base_offset;
+	bool any = false, expression = false;
+	struct ptw_error *err;
+
+	if (!ptw_parse_u64(arg, &address)) {
+		/* Every symbol of that name (static functions repeat). */
+		while (ptw_symtab_next_by_name(st, arg, &pos, &s)) {
+			emit(cli, j, &s, 0, false);
+			any = true;
+		}
+		if (any)
+			return true;
+		err = ptw_symtab_resolve_parts(st, arg, &base, &base_offset, &address);
+		expression = true;
+		if (err) {
+			fflush(stdout);
+			ptw_cli_warn(cli, "%s", err->message);
+			ptw_error_destroy(err);
+			return false;
+		}
+	}
+	if (!ptw_symtab_find_addr(st, address, &s, &offset)) {
+		/* NAME+OFF past the symbol's span (beyond _end, say): the answer
+		 * is still the address it names, relative to NAME. */
+		if (expression) {
+			emit(cli, j, &base, base_offset, true);
+			return true;
+		}
+		fflush(stdout);
+		ptw_cli_warn(cli, "no symbol at 0x%" PRIx64, address);
+		return false;
+	}
+	emit(cli, j, &s, (int64_t)offset, true);
+	return true;
+}
+
+static int run_sym(struct ptw_cli *cli)
+{
+	struct ptw_dump *dump;
+	const struct ptw_symtab *st;
+	struct ptw_json j;
+	unsigned unanswered = 0;
+	struct ptw_error *err;
+
+	if (cli->list ? cli->nargs > 1 : cli->nargs == 0)
+		return ptw_cli_usage_error(cli, cli->list ? "--list takes at most one GLOB"
+							  : "give a NAME, NAME+OFF or ADDRESS (or --list)");
+	err = ptw_cli_open_dump(cli, &dump);
+	if (err)
+		return ptw_cli_fail(cli, err);
+	err = ptw_cli_symbols(cli, dump, &st);
+	if (err) {
+		ptw_dump_close(dump);
+		return ptw_cli_fail(cli, err);
+	}
+	ptw_json_init(&j, stdout);
+	if (cli->list) {
+		const char *glob = cli->nargs ? cli->args[0] : NULL;
+
+		for (size_t i = 0; i < ptw_symtab_count(st); i++) {
+			struct ptw_symbol s;
+
+			ptw_symtab_get(st, i, &s);
+			if (!glob || fnmatch(glob, s.name, 0) == 0)
+				emit(cli, &j, &s, 0, false);
+		}
+	} else {
+		for (size_t i = 0; i < cli->nargs; i++)
+			if (!answer(cli, &j, st, cli->args[i]))
+				unanswered++;
+	}
+	ptw_dump_close(dump);
+	return unanswered ? PTW_EXIT_UNANSWERED : PTW_EXIT_OK;
+}
+
+const struct ptw_command ptw_cmd_sym = {
+	.name = "sym",
+	.run = run_sym,
+	.synopsis = "DUMP NAME|NAME+OFF|ADDRESS...  |  DUMP --list [GLOB]",
+	.summary = "symbol to address and address to symbol+offset",
+	.details = "A NAME prints `ADDRESS TYPE NAME` for every symbol of that name (static\n"
+		   "functions repeat); an ADDRESS or NAME+OFF prints `ADDRESS NAME+0xOFF`, the\n"
+		   "symbol the address lies in. --list prints the whole table in address order,\n"
+		   "or the names matching GLOB ('*' and '?' as the shell). Symbols come from -k,\n"
+		   "else -m, else the kallsyms tables in the dump, with VMCOREINFO's SYMBOL()\n"
+		   "lines added (type '?'). Exit 4 when an argument names nothing.",
+	.options = PTW_OPTS_COMMON | PTW_OPT_LIST,
+	.min_args = 0,
+	.max_args = (size_t)-1,
+};
