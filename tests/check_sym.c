@@ -464,7 +464,7 @@ START_TEST(test_resolve)
 	ck_assert_ptr_nonnull(err);
 	ck_assert_int_eq(err->code, PTW_E_INVALID_ARGUMENT);
 	ptw_error_destroy(err);
-	err = ptw_symtab_resolve(st, "start_kernel+0xffffffffffffffff", &a);
+	err = ptw_symtab_resolve(st, "start_kernel+0x7fffffffffffffff", &a);
 	ck_assert_ptr_nonnull(err);
 	ck_assert_int_eq(err->code, PTW_E_OVERFLOW);
 	ptw_error_destroy(err);
