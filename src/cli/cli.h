@@ -42,7 +42,7 @@ enum ptw_opt {
 /* Options of the contract that this build does not have yet (other work is
  * adding them): each is "not implemented yet" (exit 2), never silently
  * ignored. Remove an option's bit here when it lands. */
-#define PTW_OPTS_NOT_YET (PTW_OPT_PID)
+#define PTW_OPTS_NOT_YET 0u
 
 /* Every command takes these. */
 #define PTW_OPTS_COMMON (PTW_OPT_JSON | PTW_OPT_VMLINUX | PTW_OPT_SYSTEM_MAP | PTW_OPT_BTF | PTW_OPT_SET | PTW_OPT_QUIET)
@@ -87,6 +87,7 @@ extern const struct ptw_command ptw_cmd_layout, ptw_cmd_vtop, ptw_cmd_ptov, ptw_
 extern const struct ptw_command ptw_cmd_maps, ptw_cmd_check;
 extern const struct ptw_command ptw_cmd_log;
 extern const struct ptw_command ptw_cmd_sym;
+extern const struct ptw_command ptw_cmd_ps, ptw_cmd_vmas, ptw_cmd_gcore;
 
 /** Parse argv after the command name into cli. Prints usage errors itself; returns an exit code or -1 to go on. */
 int ptw_cli_parse(struct ptw_cli *cli, const struct ptw_command *cmd, int argc, char **argv);

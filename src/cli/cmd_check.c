@@ -74,7 +74,7 @@ static int run_check(struct ptw_cli *cli)
 const struct ptw_command ptw_cmd_check = {
 	.name = "check",
 	.run = run_check,
-	.synopsis = "DUMP [--kernel | --user] [--pgd PA] [--json]",
+	.synopsis = "DUMP [--kernel | --user] [--pgd PA | --pid PID] [--json]",
 	.summary = "audit the page tables and the configuration; one finding per problem",
 	.details =
 		"Kinds: wx (writable and executable kernel mapping), user-kernel (kernel page\n"

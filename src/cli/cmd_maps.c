@@ -181,7 +181,7 @@ static int run_maps(struct ptw_cli *cli)
 	}
 	ptw_json_init(&o.json, stdout);
 	ptw_walker_check_leaf(c.w, false);
-	bool user = cli->have_pgd && !cli->kernel_half;
+	bool user = (cli->have_pgd || cli->have_pid) && !cli->kernel_half;
 	struct ptw_ptdump_view view;
 	uint64_t start, end;
 	memset(&view, 0, sizeof(view)); /* fields an arch's view leaves alone mean "as arm64" */
@@ -230,7 +230,7 @@ static int run_maps(struct ptw_cli *cli)
 const struct ptw_command ptw_cmd_maps = {
 	.name = "maps",
 	.run = run_maps,
-	.synopsis = "DUMP [--kernel | --user] [--pgd PA] [--json]",
+	.synopsis = "DUMP [--kernel | --user] [--pgd PA | --pid PID] [--json]",
 	.summary = "every mapping of a page table, coalesced, in the kernel's ptdump format",
 	.details =
 		"Text follows the kernel's /sys/kernel/debug/kernel_page_tables: runs of equal\n"

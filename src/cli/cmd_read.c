@@ -317,7 +317,7 @@ static int run_read(struct ptw_cli *cli)
 const struct ptw_command ptw_cmd_read = {
 	.name = "read",
 	.run = run_read,
-	.synopsis = "DUMP ADDR|- [LENGTH] [--phys] [--pgd PA] [--raw [-o FILE] [--fill BYTE]]",
+	.synopsis = "DUMP ADDR|- [LENGTH] [--phys] [--pgd PA | --pid PID] [--raw [-o FILE] [--fill BYTE]]",
 	.summary = "memory by virtual or physical address: hexdump or raw bytes",
 	.details = "LENGTH defaults to 64. Text is a hexdump as crash's rd -8 prints it. Bytes that\n"
 		   "are not mapped or not in the dump print as ?? (the range is named on stderr) and\n"

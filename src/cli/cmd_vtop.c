@@ -385,7 +385,7 @@ static int run_vtop(struct ptw_cli *cli)
 const struct ptw_command ptw_cmd_vtop = {
 	.name = "vtop",
 	.run = run_vtop,
-	.synopsis = "DUMP ADDR... | - [--brief] [--json] [--pgd PA]",
+	.synopsis = "DUMP ADDR... | - [--brief] [--json] [--pgd PA | --pid PID]",
 	.summary = "virtual to physical, showing every level of the walk",
 	.details = "ADDR is a virtual address (decimal or 0x hex); '-' reads one per line from stdin.\n"
 		   "Tagged addresses (arm64 TBI/MTE) are untagged by sign-extending bit 55. Addresses\n"

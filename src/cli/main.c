@@ -17,6 +17,7 @@ static const struct ptw_command *const commands[] = {
 	&ptw_cmd_check,
 	&ptw_cmd_log,
 	&ptw_cmd_sym,
+	&ptw_cmd_ps,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -29,7 +30,6 @@ static const struct ptw_command *const commands[] = {
 static const struct {
 	const char *name, *summary;
 } commands_not_yet[] = {
-	{ "ps", "the tasks in the dump" },
 	{ "vmas", "the virtual memory areas of one process" },
 	{ "gcore", "an ELF core file of one user process" },
 };

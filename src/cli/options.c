@@ -23,7 +23,7 @@ static const struct option_doc option_docs[] = {
 	{ PTW_OPT_BTF, "--btf FILE", "kernel types from a raw BTF file (e.g. /sys/kernel/btf/vmlinux)" },
 	{ PTW_OPT_SET, "--set KEY=VALUE", "supply or override a VMCOREINFO entry; repeatable" },
 	{ PTW_OPT_PGD, "--pgd ADDR", "walk the user table at physical ADDR (or a raw TTBR0/CR3)" },
-	{ PTW_OPT_PID, "--pid PID", "walk the user table of task PID (not implemented yet)" },
+	{ PTW_OPT_PID, "--pid PID", "walk the user table of task PID (its mm->pgd)" },
 	{ PTW_OPT_PHYS, "--phys", "ADDR is physical" },
 	{ PTW_OPT_RAW, "--raw", "write raw bytes instead of a hexdump" },
 	{ PTW_OPT_FILL, "--fill BYTE", "with --raw, write BYTE for bytes the dump lacks" },

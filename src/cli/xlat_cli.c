@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dump.h"
+#include "task_cli.h"
 
 /* need_xlat false: a dump whose translation cannot be set up is opened
  * all the same, for what needs none (physical reads). */
@@ -15,7 +16,7 @@ static struct ptw_error *open_xctx(const struct ptw_cli *cli, bool need_xlat, st
 
 	if (err)
 		return err;
-	if (!c.dump->have_xlat && !need_xlat && !cli->have_pgd) {
+	if (!c.dump->have_xlat && !need_xlat && !cli->have_pgd && !cli->have_pid) {
 		*ret = c;
 		return NULL;
 	}
@@ -43,6 +44,14 @@ static struct ptw_error *open_xctx(const struct ptw_cli *cli, bool need_xlat, st
 			err = ptw_error_create(PTW_E_NOT_IMPLEMENTED, "--pgd is not implemented for %s", c.ops->name);
 		else
 			err = c.ops->user_geom(c.x, cli->pgd, &c.user);
+		if (err) {
+			ptw_xctx_close(&c);
+			return err;
+		}
+		c.have_user = true;
+	}
+	if (cli->have_pid) {
+		err = ptw_cli_pid_geom(cli, c.dump, &c.user);
 		if (err) {
 			ptw_xctx_close(&c);
 			return err;
@@ -84,7 +93,7 @@ struct ptw_error *ptw_xctx_translate(struct ptw_xctx *c, uint64_t va, struct ptw
 		memset(&ret->r, 0, sizeof(ret->r));
 		ret->r.status = PTW_WALK_NOT_MAPPED;
 		ret->r.va = u;
-		ret->r.reason = "a user address: give the user table with --pgd";
+		ret->r.reason = "a user address: give the user table with --pgd or --pid";
 		return NULL;
 	}
 	return ptw_walk(c->w, ret->g, u, &ret->r);

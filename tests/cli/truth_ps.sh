@@ -1,0 +1,116 @@
+#!/bin/bash
+# Tasks from the real QEMU dumps against what the guest and QEMU said
+# (testdata/<case>/truth.json): ps lists every test process with its comm
+# (and, where the truth has "tasks", every task the guest listed with the
+# same pid, ppid and comm); `vtop --pid` answers every user fact the truth
+# records for that process; `read --pid` gives the pattern
+# (u64 at VA v = v ^ 0x5054574b5054574b); a kernel thread and an unknown
+# pid are exit 1 naming them. Kdump files only (the ELF twins hold the same
+# memory). Needs jq.
+. "${top_srcdir:-.}/tests/cli/lib.sh"
+
+if ! command -v jq >/dev/null; then
+	echo "1..0 # SKIP jq is not installed"
+	exit 77
+fi
+
+PATTERN=$((0x5054574b5054574b))
+cases=0
+for truth in "$TESTDATA"/*/truth.json; do
+	[ -f "$truth" ] || continue
+	dir=$(dirname "$truth")
+	name=$(basename "$dir")
+	dump="$dir/vmcore.kdump-zlib.flat"
+	[ -f "$dump" ] || continue
+	[ "$(jq '.processes | length' "$truth")" -gt 0 ] || continue
+	ps=$(jq -r .page_size "$truth")
+	# Where the dump's own symbols cannot name init_task yet, the guest's
+	# /proc/kallsyms (recorded in the truth) supplies it.
+	sets=()
+	if ! "$PTWALK" ps "$dump" -q >/dev/null 2>&1; then
+		for s in init_task init_mm; do
+			v=$(jq -r --arg s "$s" '.symbols[$s] // empty' "$truth")
+			[ -n "$v" ] && sets+=(--set "SYMBOL($s)=${v#0x}")
+		done
+	fi
+	if ! "$PTWALK" ps "$dump" --json "${sets[@]}" >"$WORK/ps" 2>"$WORK/err"; then
+		if [ ${#sets[@]} -eq 0 ] && grep -q 'init_task is not known' "$WORK/err"; then
+			echo "# $name: no init_task symbol in the dump or the truth: skipped"
+			continue
+		fi
+		not_ok "$name: ps fails: $(head -1 "$WORK/err")"
+		continue
+	fi
+	cases=$((cases + 1))
+	# every test process, by pid and comm
+	bad=0
+	n=0
+	while read -r pid comm; do
+		n=$((n + 1))
+		got=$(jq -r --argjson p "$pid" 'select(.pid == $p) | .comm' "$WORK/ps")
+		[ "$got" = "$comm" ] || { bad=$((bad + 1)); echo "#   pid $pid: want $comm, got '$got'"; }
+	done < <(jq -r '.processes[] | "\(.pid) \(.comm)"' "$truth")
+	if [ $bad -eq 0 ]; then ok "$name: ps lists the $n test processes"; else not_ok "$name: ps: $bad of $n test processes wrong"; fi
+	# every task the guest listed, where recorded
+	if [ "$(jq '.tasks // [] | length' "$truth")" -gt 0 ]; then
+		jq -r '.tasks[] | "\(.pid) \(.ppid) \(.comm)"' "$truth" | sort >"$WORK/want"
+		jq -r 'select(.pid != 0) | "\(.pid) \(.ppid) \(.comm)"' "$WORK/ps" | sort >"$WORK/got"
+		missing=$(comm -23 "$WORK/want" "$WORK/got" | wc -l)
+		if [ "$missing" -eq 0 ]; then ok "$name: ps lists all $(wc -l <"$WORK/want") tasks the guest listed"; else
+			not_ok "$name: ps: $missing of $(wc -l <"$WORK/want") guest tasks missing or different"
+			comm -23 "$WORK/want" "$WORK/got" | head -5 | sed 's/^/#   want /'
+		fi
+	fi
+	# a kernel thread and an unknown pid
+	kpid=$(jq -r 'select(.kthread == true and .pid != 0) | .pid' "$WORK/ps" | head -1)
+	if [ -n "$kpid" ]; then
+		expect_exit 1 "$name: vtop --pid $kpid (kernel thread) is exit 1" -- "$PTWALK" vtop "$dump" 0x1000 --pid "$kpid" "${sets[@]}"
+		expect_stderr "pid $kpid .*kernel thread" "$name: the kernel thread is named"
+	fi
+	expect_exit 1 "$name: an unknown pid is exit 1" -- "$PTWALK" read "$dump" 0x1000 --pid 99999 "${sets[@]}"
+	expect_stderr "pid 99999" "$name: the unknown pid is named"
+	for pid in $(jq -r '.processes[].pid' "$truth"); do
+		# vtop --pid answers each user fact
+		jq -r --argjson p "$pid" '.processes[] | select(.pid == $p) | .facts[] | "\(.va) \(.pa // "null")"' "$truth" >"$WORK/want"
+		[ -s "$WORK/want" ] || continue
+		cut -d' ' -f1 "$WORK/want" | "$PTWALK" vtop "$dump" - --json --pid "$pid" "${sets[@]}" 2>"$WORK/err" |
+			jq -r '[.status, (.pa // "null")] | join(" ")' >"$WORK/got"
+		bad=0
+		n=$(wc -l <"$WORK/want")
+		[ "$(wc -l <"$WORK/got")" -eq "$n" ] || bad=$n
+		while read -r va pa && read -r status gpa <&3; do
+			if [ "$pa" = null ]; then
+				case $status in not-mapped|non-canonical) continue ;; esac
+			elif [ "$status" = ok ] && [ $((gpa)) -eq $((pa)) ]; then
+				continue
+			fi
+			bad=$((bad + 1))
+			[ $bad -le 3 ] && echo "#   $va: want $pa, got $status $gpa"
+		done <"$WORK/want" 3<"$WORK/got"
+		if [ $bad -eq 0 ]; then ok "$name pid $pid: vtop --pid answers $n facts"; else not_ok "$name pid $pid: vtop --pid: $bad of $n facts wrong"; fi
+		# read --pid gives the pattern at the first u64 of every touched page
+		bad=0
+		n=0
+		while read -r va size touched; do
+			"$PTWALK" read "$dump" "$va" "$size" --pid "$pid" "${sets[@]}" --raw --fill 0 -o "$WORK/region" 2>/dev/null
+			pages=$((size / ps))
+			if [ "$touched" = all ]; then touched=$(seq 0 $((pages - 1))); else touched=${touched//,/ }; fi
+			for i in $touched; do
+				v=$((va + i * ps))
+				n=$((n + 1))
+				word=$(od -An -v -tx8 -j $((i * ps)) -N 8 "$WORK/region" | tr -d ' ')
+				if [ -z "$word" ] || [ $((0x$word)) -ne $((v ^ PATTERN)) ]; then
+					bad=$((bad + 1))
+					[ $bad -le 3 ] && printf '#   %#x: got %s\n' "$v" "$word"
+				fi
+			done
+		done < <(jq -r --argjson p "$pid" '.processes[] | select(.pid == $p) | .regions[] |
+			"\(.va) \(.size) \(if .touched_pages == "all" then "all" else (.touched_pages | map(tostring) | join(",")) end)"' "$truth")
+		if [ $bad -eq 0 ]; then ok "$name pid $pid: read --pid: pattern in $n pages"; else not_ok "$name pid $pid: read --pid: $bad of $n pages wrong"; fi
+	done
+done
+if [ $cases -eq 0 ]; then
+	echo "1..0 # SKIP no dump with processes could be read"
+	exit 77
+fi
+finish
