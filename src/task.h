@@ -150,4 +150,9 @@ struct ptw_task_anchors {
 struct ptw_error *ptw_task_layout_infer(const struct ptw_kmem *mem, const struct ptw_task_anchors *a,
 					struct ptw_task_layout *ret);
 
+struct ptw_types;
+/** The layout from the dump's types (src/task_types.c). BAD_DATA naming the
+ * first member the walkers need that the types lack. */
+struct ptw_error *ptw_task_layout_from_types(const struct ptw_types *t, struct ptw_task_layout *ret);
+
 #endif

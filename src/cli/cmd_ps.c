@@ -130,11 +130,9 @@ static int run_ps(struct ptw_cli *cli)
 		return ptw_cli_fail(cli, err);
 	ptw_json_init(&o.json, stdout);
 	if (!tc.env.layout.have_threads)
-		ptw_cli_warn(cli, "%s: the thread lists could not be read (task_struct.thread_node not known): only thread-group leaders are listed",
-			     cli->dump_path);
+		ptw_cli_warn(cli, "the thread lists could not be read (task_struct.thread_node not known): only thread-group leaders are listed");
 	if (!strcmp(tc.env.layout.source, "inferred") && !cli->json)
-		ptw_cli_warn(cli, "%s: no types in the dump: structure offsets inferred from init_task and the task list",
-			     cli->dump_path);
+		ptw_cli_warn(cli, "no types in the dump: structure offsets inferred from init_task and the task list");
 	err = ptw_tasks_walk(&tc.mem, &tc.env.layout, tc.env.init_task, NULL, on_task, &o, &tc.diag);
 	if (!err && o.nomem)
 		err = &ptw_enomem;

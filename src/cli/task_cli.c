@@ -13,7 +13,7 @@ static void warn_cb(void *arg, const char *msg)
 {
 	struct ptw_tctx *tc = arg;
 
-	ptw_cli_warn(tc->cli, "%s: %s", tc->cli->dump_path, msg);
+	ptw_cli_warn(tc->cli, "%s", msg);
 }
 
 struct ptw_error *ptw_tctx_open(const struct ptw_cli *cli, struct ptw_dump *dump, struct ptw_tctx *ret)
@@ -47,8 +47,7 @@ struct ptw_error *ptw_tctx_open(const struct ptw_cli *cli, struct ptw_dump *dump
 void ptw_tctx_close(struct ptw_tctx *tc)
 {
 	if (tc->diag.max && tc->diag.count > tc->diag.max)
-		ptw_cli_warn(tc->cli, "%s: %u more warning(s) not shown", tc->cli->dump_path,
-			     tc->diag.count - tc->diag.max);
+		ptw_cli_warn(tc->cli, "%u more warning(s) not shown", tc->diag.count - tc->diag.max);
 	tc->diag.count = 0;
 	ptw_vmem_destroy(tc->vm);
 	tc->vm = NULL;
