@@ -176,10 +176,29 @@ static void on_gap(void *arg, const struct ptw_walk_result *r)
 	}
 }
 
+/* One finding per table reached through more than one entry: its subtree
+ * was audited once. Tables the kernel shares on purpose are no finding. */
+static void on_aliased_table(void *arg, const struct ptw_table_seen *t)
+{
+	struct check_state *st = arg;
+	if (st->kernel_half && st->pd->kernel_aliases && st->pd->kernel_aliases(st->x, t->first_va))
+		return;
+	struct ptw_finding f = {
+		.kind = "table-alias", .has_va = true, .va = t->first_va, .has_pa = true, .pa = t->pa,
+		.has_level = true, .level = t->level,
+	};
+	snprintf(f.detail, sizeof(f.detail),
+		 "%" PRIu32 "%s entries point at the table at PA 0x%" PRIx64
+		 " (va: where it is first reached; its mappings are reported once)",
+		 t->refs, t->refs == UINT32_MAX ? " or more" : "", t->pa);
+	report(st, &f);
+}
+
 static struct ptw_error *audit_tree(struct check_state *st, struct ptw_walker *w,
 				    const struct ptw_geom *g, uint64_t start, uint64_t end, bool kernel)
 {
-	struct ptw_maps_sink sink = { .arg = st, .range = on_range, .gap = on_gap, .bad = on_bad };
+	struct ptw_maps_sink sink = { .arg = st, .range = on_range, .gap = on_gap, .bad = on_bad,
+				      .aliased_table = on_aliased_table };
 	struct ptw_maps_stats stats;
 	st->g = g;
 	st->kernel_half = kernel;

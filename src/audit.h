@@ -12,7 +12,8 @@
 
 struct ptw_finding {
 	const char *kind; /* wx, user-kernel, reserved-bits, bad-block-level, outside-memory,
-			     missing-tables, table-loop, linear-map-mismatch, config-conflict */
+			     missing-tables, table-loop, table-alias, linear-map-mismatch,
+			     config-conflict */
 	bool has_va, has_pa, has_level, has_raw;
 	uint64_t va;
 	uint64_t end;     /* with has_va: end of the range the finding covers, 0 if one address */

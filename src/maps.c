@@ -7,6 +7,7 @@
 #define LEVEL_END (-1)
 #define LEVEL_GAP (-2)
 #define LEVEL_BAD (-3)
+#define LEVEL_ALIAS (-4)
 
 /* The ptdump coalescer: note_page() of arch/arm64/mm/ptdump.c and
  * arch/x86/mm/dump_pagetables.c. A run ends when the attributes or the level
@@ -124,6 +125,173 @@ static void add_leaf(struct range_state *rs, const struct ptw_walk_result *r, ui
 	};
 }
 
+/* Tables are listed once. While a table's subtree is being listed, the
+ * ptdump runs it produces are summed up (struct ptw_subtree_runs: first and
+ * last run, runs ended inside), so that where another entry leads to the
+ * same table the kernel's view of it can be put into the stream in O(1)
+ * when that gives the same text: see replay(). */
+struct open_subtree {
+	uint64_t pa;
+	uint64_t start;
+	uint64_t size;    /* 0: 2^64 */
+	bool ok;          /* summable so far */
+	bool empty;
+	struct ptw_subtree_runs runs;
+};
+
+struct alias_state {
+	struct ptw_table_set *seen;
+	/* open[d]: the table at depth d (1..nopen-1) of the current walk */
+	struct open_subtree open[PTW_MAX_LEVELS];
+	unsigned nopen;
+};
+
+/* Whether a marker lies strictly inside [start, start + size). */
+static bool marker_inside(const struct ptdump_state *st, uint64_t start, uint64_t size)
+{
+	if (!st->view)
+		return false;
+	for (unsigned i = 0; i < st->view->n && i < PTW_MAX_MARKERS; i++) {
+		uint64_t m = st->view->m[i].start;
+
+		if (m > start && (size == 0 || m - start < size))
+			return true;
+	}
+	return false;
+}
+
+/* Append to o the runs of a stretch at offset off: its first run (fl, fp),
+ * `breaks` runs ended inside it, its last run (ll, lp) starting at
+ * off + last_off. A single note is (l, p, 0, l, p, 0). */
+static void runs_add(struct open_subtree *o, uint64_t off, int fl, uint64_t fp, uint64_t breaks,
+		     int ll, uint64_t lp, uint64_t last_off)
+{
+	struct ptw_subtree_runs *ru = &o->runs;
+	uint64_t total = ru->breaks;
+
+	if (!o->ok)
+		return;
+	if (o->empty) {
+		o->empty = false;
+		ru->first_level = (int8_t)fl;
+		ru->first_prot = fp;
+		ru->last_offset = off;
+	} else if (fl != ru->last_level || fp != ru->last_prot) {
+		total++;
+		ru->last_offset = off;
+	}
+	if (breaks) {
+		total += breaks;
+		ru->last_offset = off + last_off;
+	}
+	if (total > UINT32_MAX) {
+		o->ok = false;
+		return;
+	}
+	ru->breaks = (uint32_t)total;
+	ru->last_level = (int8_t)ll;
+	ru->last_prot = lp;
+}
+
+static void feed_note(struct alias_state *as, uint64_t addr, int level, uint64_t prot)
+{
+	for (unsigned d = 1; d < as->nopen; d++)
+		runs_add(&as->open[d], addr - as->open[d].start, level, prot, 0, level, prot, 0);
+}
+
+/* Something the runs cannot carry (a gap, a bad entry, an alias shown as
+ * its own run): no subtree around it can be replayed. */
+static void poison_open(struct alias_state *as)
+{
+	for (unsigned d = 1; d < as->nopen; d++)
+		as->open[d].ok = false;
+}
+
+/* Close open[d..]: a subtree listed completely and summable keeps its runs
+ * with its table; `complete` false (the walk ended inside) keeps nothing. */
+static void close_open(struct alias_state *as, unsigned d, bool complete)
+{
+	while (as->nopen > d && as->nopen > 1) {
+		struct open_subtree *o = &as->open[--as->nopen];
+		struct ptw_table_seen *t = ptw_table_set_find(as->seen, o->pa);
+
+		if (t) {
+			t->runs = o->runs;
+			t->runs.valid = complete && o->ok && !o->empty;
+		}
+	}
+}
+
+/* Make open[] the tables the iterator's last walk went through. */
+static void track_open(struct alias_state *as, const struct ptdump_state *st,
+		       const struct ptw_walk_iter *it, const struct ptw_walk_result *r)
+{
+	const struct ptw_geom *g = it->g;
+	unsigned ntables = it->ntables <= g->levels ? it->ntables : g->levels;
+	unsigned d = 1;
+
+	for (; d < as->nopen && d < ntables; d++) {
+		uint64_t size = UINT64_C(1) << g->shift[g->levels - d];
+
+		if (as->open[d].pa != it->tables[d] || as->open[d].start != (r->va & ~(size - 1)))
+			break;
+	}
+	close_open(as, d, true);
+	if (as->nopen < 1)
+		as->nopen = 1;
+	for (; d < ntables; d++) {
+		unsigned shift = g->shift[g->levels - d];
+		uint64_t size = UINT64_C(1) << shift;
+		struct open_subtree *o = &as->open[d];
+
+		o->pa = it->tables[d];
+		o->start = r->va & ~(size - 1);
+		o->size = shift >= 64 ? 0 : size;
+		/* Listed from its start, with no marker breaking it. */
+		o->ok = r->range_start == o->start && !marker_inside(st, o->start, o->size);
+		o->empty = true;
+		memset(&o->runs, 0, sizeof(o->runs));
+		o->runs.context = st->pd->inherited ? st->pd->inherited(r->step, d) : 0;
+		as->nopen = d + 1;
+	}
+}
+
+/* An entry leads to a table listed before. Where the kernel's walk would
+ * show that subtree as runs the coalescer can take whole, put them in: a
+ * subtree of one run (KASAN's early shadow tables) merges like one note;
+ * one of many runs only where the region prints no more lines (x86's
+ * espfix area past its max_lines), so that only the count moves. Anything
+ * else is a run of its own that the sink shows as the alias. */
+static bool replay(struct ptdump_state *st, struct alias_state *as, const struct ptw_walk_result *r)
+{
+	const struct ptw_table_seen *t = ptw_table_set_find(as->seen, r->alias_pa);
+	uint64_t start = r->range_start, size = r->range_end - r->range_start;
+	const struct ptw_subtree_runs *ru;
+
+	if (!t || !t->runs.valid || marker_inside(st, start, size))
+		return false;
+	ru = &t->runs;
+	if ((st->pd->inherited ? st->pd->inherited(r->step, r->nsteps) : 0) != ru->context)
+		return false;
+	if (ru->breaks) {
+		unsigned limit = max_lines(st);
+
+		if (!st->started || !limit || st->lines < limit || start >= next_marker(st))
+			return false;
+	}
+	note(st, start, ru->first_level, ru->first_prot);
+	if (ru->breaks) {
+		st->lines += ru->breaks;
+		st->start = start + ru->last_offset;
+		st->level = ru->last_level;
+		st->prot = ru->last_prot;
+	}
+	for (unsigned d = 1; d < as->nopen; d++)
+		runs_add(&as->open[d], start - as->open[d].start, ru->first_level, ru->first_prot,
+			 ru->breaks, ru->last_level, ru->last_prot, ru->last_offset);
+	return true;
+}
+
 static uint64_t prot_of(const struct ptw_ptdump_ops *pd, const struct ptw_geom *g,
 			const struct ptw_walk_result *r)
 {
@@ -134,7 +302,8 @@ static uint64_t prot_of(const struct ptw_ptdump_ops *pd, const struct ptw_geom *
  * iterator's own bound) and leaving what is left in it. */
 static struct ptw_error *walk_range(struct ptw_walker *w, const struct ptw_geom *g, uint64_t start,
 				    uint64_t end, struct ptdump_state *st, struct range_state *rs,
-				    uint64_t *budget, struct ptw_maps_stats *stats, uint64_t *last_va_ret)
+				    struct alias_state *as, uint64_t *budget,
+				    struct ptw_maps_stats *stats, uint64_t *last_va_ret)
 {
 	const struct ptw_maps_sink *sink = rs->sink;
 	const struct ptw_ptdump_ops *pd = st->pd;
@@ -143,6 +312,8 @@ static struct ptw_error *walk_range(struct ptw_walker *w, const struct ptw_geom 
 	bool done = false;
 
 	ptw_walk_iter_init(&it, w, g, start, end);
+	ptw_walk_iter_track_tables(&it, as->seen);
+	as->nopen = 1;
 	if (*budget && *budget < it.budget)
 		it.budget = *budget;
 	for (;;) {
@@ -151,33 +322,60 @@ static struct ptw_error *walk_range(struct ptw_walker *w, const struct ptw_geom 
 			return err;
 		if (done)
 			break;
+		track_open(as, st, &it, &r);
 		switch (r.status) {
 		case PTW_WALK_OK: {
 			uint64_t prot = prot_of(pd, g, &r);
+			int level = pd->kernel_level(g, r.idx, false);
 
 			stats->leaves++;
 			add_leaf(rs, &r, prot);
-			note(st, r.range_start, pd->kernel_level(g, r.idx, false), prot);
+			note(st, r.range_start, level, prot);
+			feed_note(as, r.range_start, level, prot);
 			break;
 		}
-		case PTW_WALK_NOT_MAPPED:
+		case PTW_WALK_NOT_MAPPED: {
+			uint64_t prot = prot_of(pd, g, &r);
+			int level = pd->kernel_level(g, r.idx, true);
+
 			stats->holes++;
 			flush_range(rs);
-			note(st, r.range_start, pd->kernel_level(g, r.idx, true), prot_of(pd, g, &r));
+			note(st, r.range_start, level, prot);
+			feed_note(as, r.range_start, level, prot);
 			break;
+		}
+		case PTW_WALK_ALIAS: {
+			bool replayed;
+
+			stats->aliases++;
+			flush_range(rs);
+			replayed = replay(st, as, &r);
+			if (!replayed) {
+				note(st, r.range_start, LEVEL_ALIAS, 0);
+				poison_open(as);
+			}
+			if (sink->alias)
+				sink->alias(sink->arg, &r, replayed);
+			break;
+		}
 		case PTW_WALK_NOT_IN_DUMP:
 			stats->gaps++;
 			flush_range(rs);
 			/* Said once, as a run of its own: its extent is the entry
 			 * whose table is missing. */
 			note(st, r.range_start, LEVEL_GAP, 0);
+			poison_open(as);
 			if (sink->gap)
 				sink->gap(sink->arg, &r);
 			break;
 		case PTW_WALK_BAD_TABLE:
-			stats->bad++;
+			if (r.nsteps)
+				stats->bad++;
+			else
+				stats->bad_roots++;
 			flush_range(rs);
 			note(st, r.range_start, LEVEL_BAD, 0);
+			poison_open(as);
 			if (sink->bad)
 				sink->bad(sink->arg, &r);
 			break;
@@ -187,6 +385,7 @@ static struct ptw_error *walk_range(struct ptw_walker *w, const struct ptw_geom 
 		}
 	}
 	flush_range(rs);
+	close_open(as, 1, false);
 	/* the ranges of one walk share its budget */
 	*budget = it.budget;
 	if (it.budget == 0)
@@ -202,10 +401,14 @@ struct ptw_error *ptw_maps_walk(struct ptw_walker *w, const struct ptw_geom *g, 
 {
 	struct ptdump_state st = { .sink = sink, .view = view, .pd = pd, .g = g };
 	struct range_state rs = { .sink = sink };
+	struct alias_state as = { .nopen = 1 };
 	uint64_t last = end;
 	struct ptw_error *err = NULL;
 
 	memset(stats, 0, sizeof(*stats));
+	err = ptw_table_set_create(&as.seen);
+	if (err)
+		return err;
 	if (view && view->nranges) {
 		/* The kernel's own ranges (x86: ptdump_walk_pgd_level_core's
 		 * ptdump_ranges[]); nothing is noted between them. */
@@ -215,17 +418,27 @@ struct ptw_error *ptw_maps_walk(struct ptw_walker *w, const struct ptw_geom *g, 
 
 			if (vr->lower_half)
 				half.upper = false;
-			err = walk_range(w, &half, vr->start, vr->end, &st, &rs, &budget, stats, &last);
+			err = walk_range(w, &half, vr->start, vr->end, &st, &rs, &as, &budget, stats, &last);
 		}
 	} else {
-		err = walk_range(w, g, start, end, &st, &rs, &budget, stats, &last);
+		err = walk_range(w, g, start, end, &st, &rs, &as, &budget, stats, &last);
 	}
-	if (err)
-		return err;
-	/* note_page_flush(): a final note at the end closes the last run. */
-	if (st.started)
-		note(&st, last, LEVEL_END, 0);
-	return NULL;
+	if (!err) {
+		/* note_page_flush(): a final note at the end closes the last run. */
+		if (st.started)
+			note(&st, last, LEVEL_END, 0);
+		for (size_t i = 0; i < ptw_table_set_count(as.seen); i++) {
+			const struct ptw_table_seen *t = ptw_table_set_at(as.seen, i);
+
+			if (t->refs < 2)
+				continue;
+			stats->aliased_tables++;
+			if (sink->aliased_table)
+				sink->aliased_table(sink->arg, t);
+		}
+	}
+	ptw_table_set_destroy(as.seen);
+	return err;
 }
 
 struct ptw_error *ptw_maps_budget(struct ptw_source *src, const struct ptw_geom *g, uint64_t *ret)

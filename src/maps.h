@@ -38,19 +38,37 @@ struct ptw_maps_sink {
 	 * (BAD_TABLE): reported once each, and the walk goes on past it. */
 	void (*gap)(void *arg, const struct ptw_walk_result *r);
 	void (*bad)(void *arg, const struct ptw_walk_result *r);
+	/* An entry leading to a table listed before (PTW_WALK_ALIAS): its
+	 * subtree is listed once, each later entry is one alias. `replayed`:
+	 * the ptdump stream merged the first listing's runs in here, as the
+	 * kernel's walk would show them (uniform subtrees, as KASAN's early
+	 * shadow; or runs past a region's max_lines, as x86's espfix area);
+	 * otherwise the stream has a run of its own here, for `line`-style
+	 * output to print. May be NULL. */
+	void (*alias)(void *arg, const struct ptw_walk_result *r, bool replayed);
+	/* After the walk: each table more than one entry pointed at, in the
+	 * order first reached. May be NULL. */
+	void (*aliased_table)(void *arg, const struct ptw_table_seen *t);
 };
 
 struct ptw_maps_stats {
 	uint64_t leaves;
 	uint64_t holes;
 	uint64_t gaps;
-	uint64_t bad;
+	uint64_t bad;          /* forbidden descriptors */
+	uint64_t bad_roots;    /* a root table outside memory or misaligned: no entry read */
+	uint64_t aliases;      /* entries leading to a table listed before */
+	uint64_t aliased_tables;
 	bool budget_exhausted; /* the walk hit its work bound before the end */
 };
 
 /** Walk [start, end) of tree g (end 0: to the top of the address space).
  * With a view, ptdump lines carry its markers and level names. At most
- * `budget` entries are visited (see ptw_maps_budget()). */
+ * `budget` entries are visited (see ptw_maps_budget()). Each table is
+ * walked once: entries that lead to a table already listed are aliases
+ * (sink->alias), so what is reported is bounded by the distinct tables
+ * read times their entries, however often they are referenced (up to
+ * PTW_TABLE_SET_CAP tables; past it, under the budget). */
 struct ptw_error *ptw_maps_walk(struct ptw_walker *w, const struct ptw_geom *g, uint64_t start,
 				uint64_t end, const struct ptw_ptdump_ops *pd,
 				const struct ptw_ptdump_view *view, const struct ptw_maps_sink *sink,

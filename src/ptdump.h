@@ -29,6 +29,7 @@ struct ptw_view_range {
 };
 
 struct ptw_walk_result;
+struct ptw_walk_step;
 
 #define PTW_MAX_MARKERS 24
 
@@ -78,6 +79,15 @@ struct ptw_ptdump_ops {
 	 * the last entry (x86: note_page() also compares the effective
 	 * permissions of the whole path). NULL: prot(r->raw). */
 	uint64_t (*prot_of_walk)(const struct ptw_geom *g, const struct ptw_walk_result *r);
+	/** Optional: what the table descriptors steps[0..n-1] pass down to the
+	 * prot of everything below them (x86: the effective RW, USER and NX of
+	 * the path). A table reached again is shown as its first listing only
+	 * where this is the same. NULL: nothing is passed down. */
+	uint64_t (*inherited)(const struct ptw_walk_step *steps, unsigned n);
+	/** Optional: whether the kernel shares tables on purpose at va in its
+	 * own table (x86-64's espfix area), so that `check` need not report
+	 * those aliases. NULL: nowhere. */
+	bool (*kernel_aliases)(const struct ptw_xlat *x, uint64_t va);
 	/** Optional: the text after the range and size columns, for archs whose
 	 * line is not " LEVEL" + format() (x86: attributes, then the level
 	 * name last). */

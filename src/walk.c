@@ -36,6 +36,7 @@ const char *ptw_walk_status_name(enum ptw_walk_status status)
 	case PTW_WALK_NOT_IN_DUMP: return "not-in-dump";
 	case PTW_WALK_BAD_TABLE: return "bad-table";
 	case PTW_WALK_NON_CANONICAL: return "non-canonical";
+	case PTW_WALK_ALIAS: return "alias";
 	}
 	return "unknown";
 }
@@ -207,7 +208,7 @@ static void set_range(struct ptw_walk_result *r, uint64_t va, unsigned shift)
  * them table descriptors (r->step[n] led to tables[n + 1]). */
 static struct ptw_error *walk_from(struct ptw_walker *w, const struct ptw_geom *g, uint64_t va,
 				   struct ptw_walk_result *r, uint64_t tables[PTW_MAX_LEVELS],
-				   unsigned first, unsigned *ntables_ret)
+				   unsigned first, unsigned *ntables_ret, struct ptw_table_set *seen)
 {
 	uint64_t table;
 	unsigned ntables = first;
@@ -225,6 +226,8 @@ static struct ptw_error *walk_from(struct ptw_walker *w, const struct ptw_geom *
 	r->cont = false;
 	r->cont_size = 0;
 	r->missing_pa = 0;
+	r->alias_pa = 0;
+	r->alias_first_va = 0;
 	r->reason = NULL;
 	r->idx = g->levels ? g->levels - 1 : 0;
 	r->level = g->top_level;
@@ -282,7 +285,6 @@ static struct ptw_error *walk_from(struct ptw_walker *w, const struct ptw_geom *
 		if (missing) {
 			if (in_memory(w, entry_pa)) {
 				r->status = PTW_WALK_NOT_IN_DUMP;
-				r->missing_pa = entry_pa;
 				if (n > 0) {
 					/* The whole table is missing: everything the
 					 * descriptor that pointed to it covers is
@@ -293,10 +295,16 @@ static struct ptw_error *walk_from(struct ptw_walker *w, const struct ptw_geom *
 					set_range(r, va, g->shift[r->idx]);
 					r->page_size = ptw_geom_entry_size(g, r->idx);
 					r->missing_pa = table;
+				} else {
+					/* The root table missing: nothing of the tree
+					 * is known, so the answer holds for all of
+					 * it, and names the table, not an entry. */
+					set_range(r, va, g->va_bits);
+					r->missing_pa = table;
 				}
 			} else {
 				r->status = PTW_WALK_BAD_TABLE;
-				r->missing_pa = entry_pa;
+				r->missing_pa = table;
 				r->reason = n == 0 ? "root table outside physical memory"
 						   : "table descriptor points outside physical memory";
 				if (n > 0) {
@@ -305,6 +313,8 @@ static struct ptw_error *walk_from(struct ptw_walker *w, const struct ptw_geom *
 					r->level = r->step[r->nsteps - 1].level;
 					set_range(r, va, g->shift[r->idx]);
 					r->page_size = ptw_geom_entry_size(g, r->idx);
+				} else {
+					set_range(r, va, g->va_bits);
 				}
 			}
 			/* No step: the entry could not be read. The previous
@@ -341,6 +351,27 @@ static struct ptw_error *walk_from(struct ptw_walker *w, const struct ptw_geom *
 					return NULL;
 				}
 			}
+			if (seen) {
+				struct ptw_table_seen *t;
+				bool added;
+				struct ptw_error *err2 = ptw_table_set_add(seen, d.addr, &t, &added);
+
+				if (err2)
+					return err2;
+				if (t && !added) {
+					/* Listed already: this entry's range is
+					 * one answer, the alias. */
+					r->status = PTW_WALK_ALIAS;
+					r->alias_pa = d.addr;
+					r->alias_first_va = t->first_va;
+					return NULL;
+				}
+				if (t) {
+					t->first_va = r->range_start;
+					t->idx = idx;
+					t->level = r->level;
+				}
+			}
 			table = d.addr;
 			break;
 		case PTW_DESC_BLOCK:
@@ -373,7 +404,7 @@ struct ptw_error *ptw_walk(struct ptw_walker *w, const struct ptw_geom *g, uint6
 	uint64_t tables[PTW_MAX_LEVELS];
 	unsigned ntables;
 
-	return walk_from(w, g, va, ret, tables, 0, &ntables);
+	return walk_from(w, g, va, ret, tables, 0, &ntables, NULL);
 }
 
 void ptw_walk_iter_init(struct ptw_walk_iter *it, struct ptw_walker *w, const struct ptw_geom *g,
@@ -386,6 +417,12 @@ void ptw_walk_iter_init(struct ptw_walk_iter *it, struct ptw_walker *w, const st
 	it->done = end != 0 && start >= end;
 	it->budget = ITER_BUDGET;
 	it->ntables = 0;
+	it->seen = NULL;
+}
+
+void ptw_walk_iter_track_tables(struct ptw_walk_iter *it, struct ptw_table_set *seen)
+{
+	it->seen = seen;
 }
 
 /* How many levels, from the root, the walk of va can take from the last
@@ -427,7 +464,7 @@ struct ptw_error *ptw_walk_next(struct ptw_walk_iter *it, struct ptw_walk_result
 	 * memcpy of a variable size: a library call per range. */
 	for (unsigned n = 0; n < first; n++)
 		ret->step[n] = it->path[n];
-	err = walk_from(it->w, it->g, it->va, ret, it->tables, first, &it->ntables);
+	err = walk_from(it->w, it->g, it->va, ret, it->tables, first, &it->ntables, it->seen);
 	if (err) {
 		/* Keep nothing of a failed walk: a retry starts from the root. */
 		it->ntables = 0;

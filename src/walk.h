@@ -10,6 +10,7 @@
 
 #include "error.h"
 #include "source.h"
+#include "table_set.h"
 #include "xlat.h"
 
 enum ptw_walk_status {
@@ -18,9 +19,11 @@ enum ptw_walk_status {
 	PTW_WALK_NOT_IN_DUMP,   /* a table page or the final page is absent: missing_pa */
 	PTW_WALK_BAD_TABLE,     /* a forbidden descriptor: level, index, raw, reason */
 	PTW_WALK_NON_CANONICAL, /* outside both halves of the VA space */
+	PTW_WALK_ALIAS,         /* (iterations that track tables) a table descriptor leads to a
+				   table the iteration reached before: alias_pa, alias_first_va */
 };
 
-/** "ok", "not-mapped", "not-in-dump", "bad-table", "non-canonical". */
+/** "ok", "not-mapped", "not-in-dump", "bad-table", "non-canonical", "alias". */
 const char *ptw_walk_status_name(enum ptw_walk_status status);
 
 struct ptw_walk_step {
@@ -46,7 +49,10 @@ struct ptw_walk_result {
 	bool leaf_is_block;
 	bool cont;
 	uint64_t cont_size;    /* bytes of the contiguous run, 0 if unknown or no run */
-	uint64_t missing_pa;   /* NOT_IN_DUMP */
+	uint64_t missing_pa;   /* NOT_IN_DUMP, and BAD_TABLE outside memory: the table (the
+				  entry when the final page is missing) */
+	uint64_t alias_pa;     /* ALIAS: the table reached again */
+	uint64_t alias_first_va; /* ALIAS: start of the range whose entry first reached it */
 	const char *reason;    /* BAD_TABLE, static text */
 	/* The VA range this answer holds for: [range_start, range_end); range_end
 	 * 0 means the end of the address space. */
@@ -88,10 +94,18 @@ struct ptw_walk_iter {
 	uint64_t tables[PTW_MAX_LEVELS];
 	struct ptw_walk_step path[PTW_MAX_LEVELS];
 	unsigned ntables;
+	/* Tables reached so far (NULL: none kept, every reference is walked). */
+	struct ptw_table_set *seen;
 };
 
 void ptw_walk_iter_init(struct ptw_walk_iter *it, struct ptw_walker *w, const struct ptw_geom *g,
 			uint64_t start, uint64_t end);
+/** Remember the tables this iteration reaches in `seen` (which may be shared
+ * by iterations over parts of one tree): a table reached again through
+ * another entry is then not walked again but yields one PTW_WALK_ALIAS
+ * result covering that entry's range. */
+void ptw_walk_iter_track_tables(struct ptw_walk_iter *it, struct ptw_table_set *seen);
+
 /** The next range. *done_ret is set true (and ret untouched) once past end. */
 struct ptw_error *ptw_walk_next(struct ptw_walk_iter *it, struct ptw_walk_result *ret,
 				bool *done_ret);

@@ -167,17 +167,30 @@ def ptwalk_lines(*args):
 def check_ranges(rep, what, recs, facts):
     """Ranges sorted and disjoint; each mapped fact in exactly one range with
     the right PA; each unmapped fact in none."""
-    ranges = [(hexnum(r["start"]), hexnum(r["end"]) or (1 << 64), hexnum(r["pa"]))
+    # An alias record maps its range as the listing of its table's first
+    # reference does: follow it there (a few times at most: aliases nest
+    # only as deep as the tree).
+    ranges = [(hexnum(r["start"]), hexnum(r["end"]) or (1 << 64),
+               hexnum(r["first_va"]) if r.get("alias") else hexnum(r["pa"]), bool(r.get("alias")))
               for r in recs if not r.get("gap") and not r.get("bad")]
     ordered = all(a[1] <= b[0] for a, b in zip(ranges, ranges[1:]))
-    rep.check(ordered and all(s < e for s, e, _ in ranges), what + ": ranges sorted and disjoint")
+    rep.check(ordered and all(s < e for s, e, _, _ in ranges), what + ": ranges sorted and disjoint")
     import bisect
     starts = [r[0] for r in ranges]
     bad = []
+
+    def lookup(va):
+        for _ in range(6):
+            i = bisect.bisect_right(starts, va) - 1
+            hit = ranges[i] if i >= 0 and ranges[i][0] <= va < ranges[i][1] else None
+            if not hit or not hit[3]:
+                return va, hit
+            va = hit[2] + (va - hit[0])
+        return va, None
+
     for f in facts:
         va, pa = hexnum(f["va"]), hexnum(f.get("pa"))
-        i = bisect.bisect_right(starts, va) - 1
-        hit = ranges[i] if i >= 0 and ranges[i][0] <= va < ranges[i][1] else None
+        va, hit = lookup(va)
         if pa is None:
             if hit:
                 bad.append("%#x: unmapped per QEMU, in range %#x-%#x" % (va, hit[0], hit[1]))

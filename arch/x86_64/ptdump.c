@@ -59,6 +59,23 @@ static uint64_t x86_64_prot_of_walk(const struct ptw_geom *g, const struct ptw_w
 	       (eff & X86_PAGE_NX ? EFF_NX : 0);
 }
 
+/* The effective RW, USER and NX of the table descriptors above a table:
+ * what effective_prot() passes down to everything below it. */
+static uint64_t x86_64_inherited(const struct ptw_walk_step *steps, unsigned n)
+{
+	uint64_t eff = 0;
+
+	for (unsigned i = 0; i < n && i < PTW_MAX_LEVELS; i++) {
+		uint64_t prot = steps[i].raw;
+
+		if (i == 0)
+			eff = prot & (X86_PAGE_RW | X86_PAGE_USER | X86_PAGE_NX);
+		else
+			eff = (eff & prot & (X86_PAGE_RW | X86_PAGE_USER)) | ((eff | prot) & X86_PAGE_NX);
+	}
+	return eff;
+}
+
 static void append(char *buf, size_t len, const char *s)
 {
 	size_t used = strlen(buf);
@@ -168,6 +185,21 @@ static struct ptw_error *x86_64_view(const struct ptw_xlat *x, const struct ptw_
 	return NULL;
 }
 
+/* arch/x86/kernel/espfix_64.c: init_espfix_ap() points ESPFIX_PUD_CLONES
+ * entries of the espfix PUD page at one PMD page, and every entry of that
+ * at one PTE page; KASAN's early shadow tables are shared the same way
+ * (mm/kasan/init.c). The espfix area is one P4D entry (512G). */
+static bool x86_64_kernel_aliases(const struct ptw_xlat *x, uint64_t va)
+{
+	unsigned vmask_shift = x->levels == 5 ? 56 : 47;
+	uint64_t kasan_start = UINT64_C(0xdffffc0000000000) + ((~UINT64_C(0) << vmask_shift) >> 3);
+	uint64_t kasan_end = kasan_start + (UINT64_C(1) << (vmask_shift - 3));
+
+	if (va - X86_ESPFIX_BASE_ADDR < (UINT64_C(1) << 39))
+		return true;
+	return va >= kasan_start && va < kasan_end;
+}
+
 /* note_wx(): (eff & _PAGE_RW) && !(eff & _PAGE_NX) */
 static bool x86_64_is_wx(uint64_t prot)
 {
@@ -196,5 +228,7 @@ const struct ptw_ptdump_ops ptw_ptdump_x86_64 = {
 	.is_user = x86_64_is_user,
 	.is_device = x86_64_is_device,
 	.prot_of_walk = x86_64_prot_of_walk,
+	.inherited = x86_64_inherited,
+	.kernel_aliases = x86_64_kernel_aliases,
 	.format_line = x86_64_format_line,
 };

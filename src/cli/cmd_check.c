@@ -80,7 +80,9 @@ const struct ptw_command ptw_cmd_check = {
 		"Kinds: wx (writable and executable kernel mapping), user-kernel (kernel page\n"
 		"accessible from EL0), reserved-bits, bad-block-level, outside-memory (a table,\n"
 		"or a normal-memory mapping, outside the dump's physical memory), missing-tables\n"
-		"(with a count), table-loop, linear-map-mismatch, config-conflict (VMCOREINFO\n"
+		"(with a count), table-loop, table-alias (a table more than one entry points\n"
+		"at, with the count; its mappings are reported once), linear-map-mismatch,\n"
+		"config-conflict (VMCOREINFO\n"
 		"against itself or the tables). Exit 0 when clean, 3 with findings.",
 	.options = PTW_OPTS_COMMON | PTW_OPT_PGD | PTW_OPT_HALF | PTW_OPT_PID,
 	.min_args = 0,

@@ -99,11 +99,38 @@ static void on_range(void *arg, const struct ptw_map_range *r)
 	ptw_json_newline(j);
 }
 
+/* The name of the level whose entry the gap, bad entry or alias is: what
+ * the kernel calls an entry of that table that is no leaf (the top table
+ * of a folded tree is PGD, as its holes are). */
 static const char *level_text(const struct maps_out *o, const struct ptw_walk_result *r)
 {
 	static const struct ptw_ptdump_view no_view;
 	return o->pd->level_name(o->view ? o->view : &no_view, o->g,
-				 o->pd->kernel_level(o->g, r->idx, false));
+				 o->pd->kernel_level(o->g, r->idx, true));
+}
+
+static void on_alias(void *arg, const struct ptw_walk_result *r, bool replayed)
+{
+	struct maps_out *o = arg;
+	if (o->json_mode) {
+		struct ptw_json *j = &o->json;
+		ptw_json_begin_object(j);
+		ptw_json_field_bool(j, "alias", true);
+		ptw_json_field_hex(j, "start", r->range_start);
+		ptw_json_field_hex(j, "end", r->range_end);
+		ptw_json_field_u64(j, "size", r->range_end - r->range_start);
+		ptw_json_field_i64(j, "level", r->level);
+		ptw_json_field_hex(j, "table_pa", r->alias_pa);
+		ptw_json_field_hex(j, "first_va", r->alias_first_va);
+		ptw_json_end_object(j);
+		ptw_json_newline(j);
+		return;
+	}
+	if (replayed)
+		return; /* in the stream, as the kernel shows it */
+	print_range_prefix(r->range_start, r->range_end);
+	printf("%s   [alias of the table at PA 0x%" PRIx64 ", first listed at VA 0x%016" PRIx64 "]\n",
+	       level_text(o, r), r->alias_pa, r->alias_first_va);
 }
 
 static void on_gap(void *arg, const struct ptw_walk_result *r)
@@ -208,7 +235,7 @@ static int run_maps(struct ptw_cli *cli)
 	}
 	struct ptw_maps_sink sink = {
 		.arg = &o, .marker = on_marker, .line = on_line, .skipped = on_skipped, .range = on_range,
-		.gap = on_gap, .bad = on_bad,
+		.gap = on_gap, .bad = on_bad, .alias = on_alias,
 	};
 	struct ptw_maps_stats stats;
 	uint64_t budget;
@@ -220,6 +247,9 @@ static int run_maps(struct ptw_cli *cli)
 			ptw_cli_warn(cli, "%" PRIu64 " table(s) missing from the dump", stats.gaps);
 		if (stats.bad)
 			ptw_cli_warn(cli, "%" PRIu64 " descriptor(s) the architecture forbids", stats.bad);
+		if (stats.bad_roots)
+			ptw_cli_warn(cli, "the root table at 0x%" PRIx64 " cannot be read: not in physical memory",
+				     o.g->root_pa);
 		if (stats.budget_exhausted)
 			ptw_cli_warn(cli, "stopped at the work bound; the listing is incomplete");
 	}
@@ -237,7 +267,9 @@ const struct ptw_command ptw_cmd_maps = {
 		"attributes and level (as the kernel merges them), holes and region markers\n"
 		"included. --json prints one record per mapping contiguous in VA and PA, with\n"
 		"decoded attributes and the layout region, plus {\"gap\": true} records for\n"
-		"tables missing from the dump and {\"bad\": true} for forbidden descriptors.\n"
+		"tables missing from the dump, {\"bad\": true} for forbidden descriptors and\n"
+		"{\"alias\": true} for entries leading to a table listed before (each table is\n"
+		"listed once).\n"
 		"The kernel's table is walked by default; --pgd walks a user table.",
 	.options = PTW_OPTS_COMMON | PTW_OPT_PGD | PTW_OPT_HALF | PTW_OPT_PID,
 	.min_args = 0,

@@ -183,6 +183,7 @@ static void print_text(struct vtop_state *st, const struct ptw_xres *res)
 		       r->reason ? r->reason : "forbidden descriptor");
 		break;
 	case PTW_WALK_NON_CANONICAL:
+	case PTW_WALK_ALIAS: /* only iterations that track tables */
 		break;
 	}
 }
