@@ -141,6 +141,8 @@ struct open_subtree {
 
 struct alias_state {
 	struct ptw_table_set *seen;
+	bool pending;            /* aliases not yet told */
+	struct ptw_alias_run run;
 	/* open[d]: the table at depth d (1..nopen-1) of the current walk */
 	struct open_subtree open[PTW_MAX_LEVELS];
 	unsigned nopen;
@@ -292,6 +294,43 @@ static bool replay(struct ptdump_state *st, struct alias_state *as, const struct
 	return true;
 }
 
+static void flush_alias(struct alias_state *as, const struct ptw_maps_sink *sink)
+{
+	if (as->pending && sink->alias)
+		sink->alias(sink->arg, &as->run);
+	as->pending = false;
+}
+
+static bool extends_alias(const struct alias_state *as, const struct ptdump_state *st,
+			  const struct ptw_walk_result *r)
+{
+	const struct ptw_alias_run *a = &as->run;
+
+	return as->pending && a->end == r->range_start && a->end != 0 && a->idx == r->idx &&
+	       a->table_pa == r->alias_pa && r->range_start < next_marker(st);
+}
+
+/* Tell aliases a run at a time: an entry extends the pending run when it
+ * follows it in the same table, leads to the same table, is shown the same
+ * way and crosses no marker (whose line must come after the run's). */
+static void add_alias(struct alias_state *as, const struct ptdump_state *st,
+		      const struct ptw_maps_sink *sink, const struct ptw_walk_result *r, bool replayed)
+{
+	struct ptw_alias_run *a = &as->run;
+
+	if (extends_alias(as, st, r) && a->replayed == replayed) {
+		a->end = r->range_end;
+		a->entries++;
+		return;
+	}
+	flush_alias(as, sink);
+	*a = (struct ptw_alias_run){
+		.start = r->range_start, .end = r->range_end, .idx = r->idx, .level = r->level,
+		.table_pa = r->alias_pa, .first_va = r->alias_first_va, .entries = 1, .replayed = replayed,
+	};
+	as->pending = true;
+}
+
 static uint64_t prot_of(const struct ptw_ptdump_ops *pd, const struct ptw_geom *g,
 			const struct ptw_walk_result *r)
 {
@@ -323,6 +362,8 @@ static struct ptw_error *walk_range(struct ptw_walker *w, const struct ptw_geom 
 		if (done)
 			break;
 		track_open(as, st, &it, &r);
+		if (r.status != PTW_WALK_ALIAS)
+			flush_alias(as, sink);
 		switch (r.status) {
 		case PTW_WALK_OK: {
 			uint64_t prot = prot_of(pd, g, &r);
@@ -349,13 +390,20 @@ static struct ptw_error *walk_range(struct ptw_walker *w, const struct ptw_geom 
 
 			stats->aliases++;
 			flush_range(rs);
+			/* A run that cannot go on is told before anything
+			 * the replay's note may print (a marker). */
+			if (!extends_alias(as, st, &r))
+				flush_alias(as, sink);
 			replayed = replay(st, as, &r);
+			/* Before the note: that may print the line of the run
+			 * before, which comes first. */
 			if (!replayed) {
+				add_alias(as, st, sink, &r, false);
 				note(st, r.range_start, LEVEL_ALIAS, 0);
 				poison_open(as);
+			} else {
+				add_alias(as, st, sink, &r, true);
 			}
-			if (sink->alias)
-				sink->alias(sink->arg, &r, replayed);
 			break;
 		}
 		case PTW_WALK_NOT_IN_DUMP:
@@ -385,6 +433,7 @@ static struct ptw_error *walk_range(struct ptw_walker *w, const struct ptw_geom 
 		}
 	}
 	flush_range(rs);
+	flush_alias(as, sink);
 	close_open(as, 1, false);
 	/* the ranges of one walk share its budget */
 	*budget = it.budget;

@@ -24,6 +24,24 @@ struct ptw_map_range {
 	bool cont;
 };
 
+/* Neighbouring entries of one table that lead to the same table, listed
+ * before at first_va. */
+struct ptw_alias_run {
+	uint64_t start;
+	uint64_t end;        /* exclusive; 0 = the end of the address space */
+	unsigned idx;        /* tree index of the entries */
+	int level;           /* the architecture's level number of the entries */
+	uint64_t table_pa;
+	uint64_t first_va;
+	uint64_t entries;
+	/* The ptdump stream merged the first listing's runs in here, as the
+	 * kernel's walk would show them (a subtree of one run, as KASAN's
+	 * early shadow; runs past a region's max_lines, as x86's espfix
+	 * area); otherwise the stream has a run of its own here, for
+	 * line-style output to print. */
+	bool replayed;
+};
+
 struct ptw_maps_sink {
 	void *arg;
 	/* The kernel's ptdump stream; either may be NULL. */
@@ -38,14 +56,11 @@ struct ptw_maps_sink {
 	 * (BAD_TABLE): reported once each, and the walk goes on past it. */
 	void (*gap)(void *arg, const struct ptw_walk_result *r);
 	void (*bad)(void *arg, const struct ptw_walk_result *r);
-	/* An entry leading to a table listed before (PTW_WALK_ALIAS): its
-	 * subtree is listed once, each later entry is one alias. `replayed`:
-	 * the ptdump stream merged the first listing's runs in here, as the
-	 * kernel's walk would show them (uniform subtrees, as KASAN's early
-	 * shadow; or runs past a region's max_lines, as x86's espfix area);
-	 * otherwise the stream has a run of its own here, for `line`-style
-	 * output to print. May be NULL. */
-	void (*alias)(void *arg, const struct ptw_walk_result *r, bool replayed);
+	/* Entries leading to a table listed before (PTW_WALK_ALIAS): its
+	 * subtree is listed once; later entries are aliases, told once per
+	 * run of neighbouring entries of one table leading to the same table.
+	 * May be NULL. */
+	void (*alias)(void *arg, const struct ptw_alias_run *a);
 	/* After the walk: each table more than one entry pointed at, in the
 	 * order first reached. May be NULL. */
 	void (*aliased_table)(void *arg, const struct ptw_table_seen *t);

@@ -171,7 +171,8 @@ def check_ranges(rep, what, recs, facts):
     # reference does: follow it there (a few times at most: aliases nest
     # only as deep as the tree).
     ranges = [(hexnum(r["start"]), hexnum(r["end"]) or (1 << 64),
-               hexnum(r["first_va"]) if r.get("alias") else hexnum(r["pa"]), bool(r.get("alias")))
+               hexnum(r["first_va"]) if r.get("alias") else hexnum(r["pa"]),
+               r["size"] // r["entries"] if r.get("alias") else 0)
               for r in recs if not r.get("gap") and not r.get("bad")]
     ordered = all(a[1] <= b[0] for a, b in zip(ranges, ranges[1:]))
     rep.check(ordered and all(s < e for s, e, _, _ in ranges), what + ": ranges sorted and disjoint")
@@ -185,7 +186,7 @@ def check_ranges(rep, what, recs, facts):
             hit = ranges[i] if i >= 0 and ranges[i][0] <= va < ranges[i][1] else None
             if not hit or not hit[3]:
                 return va, hit
-            va = hit[2] + (va - hit[0])
+            va = hit[2] + (va - hit[0]) % hit[3]  # each entry of a run maps like the first
         return va, None
 
     for f in facts:

@@ -109,28 +109,31 @@ static const char *level_text(const struct maps_out *o, const struct ptw_walk_re
 				 o->pd->kernel_level(o->g, r->idx, true));
 }
 
-static void on_alias(void *arg, const struct ptw_walk_result *r, bool replayed)
+static void on_alias(void *arg, const struct ptw_alias_run *a)
 {
 	struct maps_out *o = arg;
+	static const struct ptw_ptdump_view no_view;
 	if (o->json_mode) {
 		struct ptw_json *j = &o->json;
 		ptw_json_begin_object(j);
 		ptw_json_field_bool(j, "alias", true);
-		ptw_json_field_hex(j, "start", r->range_start);
-		ptw_json_field_hex(j, "end", r->range_end);
-		ptw_json_field_u64(j, "size", r->range_end - r->range_start);
-		ptw_json_field_i64(j, "level", r->level);
-		ptw_json_field_hex(j, "table_pa", r->alias_pa);
-		ptw_json_field_hex(j, "first_va", r->alias_first_va);
+		ptw_json_field_hex(j, "start", a->start);
+		ptw_json_field_hex(j, "end", a->end);
+		ptw_json_field_u64(j, "size", a->end - a->start);
+		ptw_json_field_i64(j, "level", a->level);
+		ptw_json_field_u64(j, "entries", a->entries);
+		ptw_json_field_hex(j, "table_pa", a->table_pa);
+		ptw_json_field_hex(j, "first_va", a->first_va);
 		ptw_json_end_object(j);
 		ptw_json_newline(j);
 		return;
 	}
-	if (replayed)
+	if (a->replayed)
 		return; /* in the stream, as the kernel shows it */
-	print_range_prefix(r->range_start, r->range_end);
-	printf("%s   [alias of the table at PA 0x%" PRIx64 ", first listed at VA 0x%016" PRIx64 "]\n",
-	       level_text(o, r), r->alias_pa, r->alias_first_va);
+	print_range_prefix(a->start, a->end);
+	printf("%s   [alias of the table at PA 0x%" PRIx64 ", first listed at VA 0x%016" PRIx64 "%s]\n",
+	       o->pd->level_name(o->view ? o->view : &no_view, o->g, o->pd->kernel_level(o->g, a->idx, true)),
+	       a->table_pa, a->first_va, a->entries > 1 ? ", each entry" : "");
 }
 
 static void on_gap(void *arg, const struct ptw_walk_result *r)
