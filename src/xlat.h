@@ -131,8 +131,12 @@ struct ptw_arch_ops {
 	/** Kernel virtual address of a physical one: linear map and image alias. */
 	void (*ptov)(const struct ptw_xlat *x, uint64_t pa, bool *have_linear, uint64_t *linear,
 		     bool *have_kimage, uint64_t *kimage);
-	/** The regions of the kernel address space, computed from the configuration. */
+	/** The regions of the kernel address space, computed from the
+	 * configuration. Some extents depend on build options that only the
+	 * tables show (arm64's fixmap): is_mapped(arg, va) asks whether va is
+	 * mapped in the kernel's table; NULL takes the smallest build. */
 	struct ptw_error *(*layout)(const struct ptw_xlat *x, const struct ptw_vmcoreinfo *vi,
+				    bool (*is_mapped)(void *arg, uint64_t va), void *arg,
 				    struct ptw_regions *ret);
 	/** How the kernel's own page-table dump shows this arch (src/ptdump.h). */
 	const struct ptw_ptdump_ops *ptdump;

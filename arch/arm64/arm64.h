@@ -35,7 +35,19 @@ uint64_t ptw_arm64_untag(uint64_t va);
 
 struct ptw_error *ptw_arm64_detect(const struct ptw_vmcoreinfo *vi, uint64_t page_size,
 				   struct ptw_xlat *ret);
+/** Slots of the fixmap's permanent part (__end_of_permanent_fixed_addresses
+ * of asm/fixmap.h) for 6.1 (old) or 6.9+, its build options read from the
+ * kernel's table below fixaddr_top with is_mapped (NULL: the smallest build). */
+uint64_t ptw_arm64_fixmap_permanent_slots(const struct ptw_xlat *x, bool old,
+					  bool (*is_mapped)(void *, uint64_t), void *arg,
+					  uint64_t fixaddr_top);
+/** 6.9+: __end_of_fixed_addresses, the whole fixmap below FIXADDR_TOP
+ * (FIXADDR_TOT_SIZE / PAGE_SIZE): the permanent slots, the early_ioremap
+ * slots and FIX_PTE..FIX_PGD. */
+uint64_t ptw_arm64_fixmap_total_slots(const struct ptw_xlat *x, bool (*is_mapped)(void *, uint64_t),
+				      void *arg, uint64_t fixaddr_top);
 struct ptw_error *ptw_arm64_layout(const struct ptw_xlat *x, const struct ptw_vmcoreinfo *vi,
+				   bool (*is_mapped)(void *arg, uint64_t va), void *arg,
 				   struct ptw_regions *ret);
 
 /** Kernel version from OSRELEASE as major*65536 + minor*256 + patch, 0 if unknown. */

@@ -74,7 +74,47 @@ static struct ptw_error *legacy_layout(const struct ptw_xlat *x, const struct pt
 	return NULL;
 }
 
+/* __end_of_permanent_fixed_addresses (asm/fixmap.h). Slots for ACPI GHES
+ * (0, 2 or 4) and the KPTI trampoline (3, plus 1 when RELOCATABLE) depend on
+ * the build. The trampoline's text and data pages are mapped at boot at
+ * FIX_ENTRY_TRAMP_TEXT1 and the slot below it, so the highest mapped slot
+ * after FIX_TEXT_POKE0 tells both. */
+uint64_t ptw_arm64_fixmap_permanent_slots(const struct ptw_xlat *x, bool old,
+					  bool (*is_mapped)(void *, uint64_t), void *arg,
+					  uint64_t fixaddr_top)
+{
+	uint64_t page = x->granule;
+	uint64_t fdt_end = 1;
+	uint64_t fdt = old ? fdt_end + (UINT64_C(4) << 20) / page - 1
+			   : fdt_end + ((UINT64_C(2) << 20) + page - 1) / page + 1;
+	uint64_t text_poke0 = fdt + 2;
+	/* KASLR kernels are RELOCATABLE, which adds the data slot. */
+	uint64_t reloc = x->have_kaslr_offset ? 1 : 0;
+	uint64_t highest = 0;
+	for (uint64_t i = text_poke0 + 1; is_mapped && i <= text_poke0 + 4 + 3 + reloc; i++)
+		if (is_mapped(arg, fixaddr_top - i * page))
+			highest = i;
+	if (highest >= text_poke0 + 3 + reloc) {
+		uint64_t ghes = highest - (text_poke0 + 3 + reloc);
+		if (ghes == 0 || ghes == 2 || ghes == 4)
+			return text_poke0 + 1 + ghes + 3 + reloc;
+	}
+	return text_poke0 + 1;
+}
+
+/* 6.9+ asm/fixmap.h: after the permanent slots, FIX_BTMAP_BEGIN..END
+ * (FIX_BTMAPS_SLOTS = 7 of NR_FIX_BTMAPS = SZ_256K / PAGE_SIZE + 1 pages),
+ * then FIX_PTE, FIX_PMD, FIX_PUD, FIX_P4D, FIX_PGD. */
+uint64_t ptw_arm64_fixmap_total_slots(const struct ptw_xlat *x, bool (*is_mapped)(void *, uint64_t),
+				      void *arg, uint64_t fixaddr_top)
+{
+	uint64_t slots = ptw_arm64_fixmap_permanent_slots(x, false, is_mapped, arg, fixaddr_top);
+
+	return slots + ((UINT64_C(256) << 10) / x->granule + 1) * 7 + 5;
+}
+
 struct ptw_error *ptw_arm64_layout(const struct ptw_xlat *x, const struct ptw_vmcoreinfo *vi,
+				   bool (*is_mapped)(void *arg, uint64_t va), void *arg,
 				   struct ptw_regions *ret)
 {
 	struct ptw_regions r = { 0 };
@@ -146,10 +186,17 @@ struct ptw_error *ptw_arm64_layout(const struct ptw_xlat *x, const struct ptw_vm
 
 		add(&r, "guard", vmalloc_end, vmemmap_used, "computed");
 		add(&r, "vmemmap", vmemmap_used, vmemmap_end, src_vm);
+		/* The fixmap is __end_of_fixed_addresses pages below FIXADDR_TOP
+		 * (FIXADDR_TOT_START, ptdump's "Fixmap start"); the rest up
+		 * from PCI I/O is unused. */
+		uint64_t fixtop = -SZ_8M;
+		uint64_t fixmap = fixtop - ptw_arm64_fixmap_total_slots(x, is_mapped, arg, fixtop) * x->granule;
+
 		add(&r, "guard", vmemmap_end, pci, "computed");
 		add(&r, "pci io", pci, pci + SZ_16M, "computed");
-		add(&r, "fixmap", pci + SZ_16M, -SZ_8M, "computed");
-		add(&r, "guard", -SZ_8M, 0, "computed");
+		add(&r, "guard", pci + SZ_16M, fixmap, "computed");
+		add(&r, "fixmap", fixmap, fixtop, "computed");
+		add(&r, "guard", fixtop, 0, "computed");
 	} else {
 		/* 5.4..6.6: PCI_IO_END = VMEMMAP_START - 8M; FIXADDR_TOP = VMEMMAP_START - 32M */
 		uint64_t pci_end = vmemmap_start - SZ_8M, fixtop = vmemmap_start - SZ_32M;

@@ -143,34 +143,6 @@ static unsigned va_bits_min(const struct ptw_xlat *x)
 	return x->granule == 16384 ? 47 : 48;
 }
 
-/* __end_of_permanent_fixed_addresses (asm/fixmap.h). Slots for ACPI GHES
- * (0, 2 or 4) and the KPTI trampoline (3, plus 1 when RELOCATABLE) depend on
- * the build. The trampoline's text and data pages are mapped at boot at
- * FIX_ENTRY_TRAMP_TEXT1 and the slot below it, so the highest mapped slot
- * after FIX_TEXT_POKE0 tells both. */
-static uint64_t permanent_fixmap_slots(const struct ptw_xlat *x, bool old,
-				       bool (*is_mapped)(void *, uint64_t), void *arg,
-				       uint64_t fixaddr_top)
-{
-	uint64_t page = x->granule;
-	uint64_t fdt_end = 1;
-	uint64_t fdt = old ? fdt_end + (UINT64_C(4) << 20) / page - 1
-			   : fdt_end + ((UINT64_C(2) << 20) + page - 1) / page + 1;
-	uint64_t text_poke0 = fdt + 2;
-	/* KASLR kernels are RELOCATABLE, which adds the data slot. */
-	uint64_t reloc = x->have_kaslr_offset ? 1 : 0;
-	uint64_t highest = 0;
-	for (uint64_t i = text_poke0 + 1; is_mapped && i <= text_poke0 + 4 + 3 + reloc; i++)
-		if (is_mapped(arg, fixaddr_top - i * page))
-			highest = i;
-	if (highest >= text_poke0 + 3 + reloc) {
-		uint64_t ghes = highest - (text_poke0 + 3 + reloc);
-		if (ghes == 0 || ghes == 2 || ghes == 4)
-			return text_poke0 + 1 + ghes + 3 + reloc;
-	}
-	return text_poke0 + 1;
-}
-
 static struct ptw_error *arm64_view(const struct ptw_xlat *x, const struct ptw_vmcoreinfo *vi,
 				    bool (*is_mapped)(void *, uint64_t), void *arg,
 				    struct ptw_ptdump_view *ret)
@@ -202,7 +174,7 @@ static struct ptw_error *arm64_view(const struct ptw_xlat *x, const struct ptw_v
 		uint64_t pci_io_end = vmemmap_start - (UINT64_C(8) << 20);
 		uint64_t pci_io_start = pci_io_end - (UINT64_C(16) << 20);
 		uint64_t fixaddr_top = vmemmap_start - (UINT64_C(32) << 20);
-		uint64_t slots = permanent_fixmap_slots(x, true, is_mapped, arg, fixaddr_top);
+		uint64_t slots = ptw_arm64_fixmap_permanent_slots(x, true, is_mapped, arg, fixaddr_top);
 		m[n++] = (struct ptw_marker){ fixaddr_top - slots * page, "Fixmap start" };
 		m[n++] = (struct ptw_marker){ fixaddr_top, "Fixmap end" };
 		m[n++] = (struct ptw_marker){ pci_io_start, "PCI I/O start" };
@@ -221,8 +193,7 @@ static struct ptw_error *arm64_view(const struct ptw_xlat *x, const struct ptw_v
 		uint64_t first_vmemmap = vmemmap_start + ((walk_start - page_offset) / page) * struct_page;
 		uint64_t pci_io_start = vmemmap_end + (UINT64_C(8) << 20);
 		uint64_t fixaddr_top = -(UINT64_C(8) << 20);
-		uint64_t slots = permanent_fixmap_slots(x, false, is_mapped, arg, fixaddr_top);
-		uint64_t total = slots + ((UINT64_C(256) << 10) / page + 1) * 7 + 5;
+		uint64_t total = ptw_arm64_fixmap_total_slots(x, is_mapped, arg, fixaddr_top);
 		m[n++] = (struct ptw_marker){ first_vmemmap, "vmemmap start" };
 		m[n++] = (struct ptw_marker){ vmemmap_end, "vmemmap end" };
 		m[n++] = (struct ptw_marker){ pci_io_start, "PCI I/O start" };

@@ -31,6 +31,7 @@ struct ptw_error *ptw_x86_64_detect(const struct ptw_vmcoreinfo *vi, uint64_t pa
 struct ptw_error *ptw_x86_64_detect_memory(struct ptw_xlat *x, const struct ptw_vmcoreinfo *vi,
 					   struct ptw_source *src);
 struct ptw_error *ptw_x86_64_layout(const struct ptw_xlat *x, const struct ptw_vmcoreinfo *vi,
+				    bool (*is_mapped)(void *arg, uint64_t va), void *arg,
 				    struct ptw_regions *ret);
 
 /** PGDIR_SHIFT: 39 with 4 levels, 48 with 5. */

@@ -38,6 +38,21 @@ static bool kimage_end(struct ptw_xctx *c, uint64_t start, uint64_t *end_ret)
 	return any;
 }
 
+/* Whether va is mapped in the kernel's table: for regions whose extent
+ * depends on build options the tables show. */
+static bool va_is_mapped(void *arg, uint64_t va)
+{
+	struct ptw_xctx *c = arg;
+	struct ptw_walk_result r;
+	struct ptw_error *err = ptw_walk(c->w, &c->x->kernel, va, &r);
+
+	if (err) {
+		ptw_error_destroy(err);
+		return false;
+	}
+	return r.status == PTW_WALK_OK || r.have_pa;
+}
+
 static int run_layout(struct ptw_cli *cli)
 {
 	struct ptw_xctx c;
@@ -52,7 +67,7 @@ static int run_layout(struct ptw_cli *cli)
 		return ptw_cli_fail(cli, ptw_error_create(PTW_E_NOT_IMPLEMENTED, "layout is not implemented for %s",
 							  c.ops->name));
 	}
-	err = c.ops->layout(c.x, &c.dump->vmcoreinfo, &rg);
+	err = c.ops->layout(c.x, &c.dump->vmcoreinfo, va_is_mapped, &c, &rg);
 	if (err) {
 		ptw_xctx_close(&c);
 		return ptw_cli_fail(cli, err);

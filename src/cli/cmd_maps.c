@@ -232,7 +232,7 @@ static int run_maps(struct ptw_cli *cli)
 		}
 		end = 0;
 		if (c.ops->layout) {
-			err = c.ops->layout(c.x, &c.dump->vmcoreinfo, &o.regions);
+			err = c.ops->layout(c.x, &c.dump->vmcoreinfo, va_is_mapped, &o, &o.regions);
 			ptw_error_destroy(err);
 		}
 	}
