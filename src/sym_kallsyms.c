@@ -279,6 +279,54 @@ static struct ptw_error *read_count_and_addresses(struct ptw_vmem *vm, const str
 	return read_table(vm, "kallsyms_offsets", a->offsets, 4 * (size_t)t->num_syms, addrs_ret);
 }
 
+/* kallsyms_names, read a block at a time only as far as its num_syms
+ * entries go: on 6.1 the bound (kallsyms_token_table) also covers
+ * kallsyms_markers and kallsyms_seqs_of_names, a fifth more to decompress.
+ * *len_ret is where the entries end (or the bound, if they do not end
+ * before it: the decoder then names the entry that runs past). */
+#define NAMES_BLOCK (64u << 10)
+
+static struct ptw_error *read_names(struct ptw_vmem *vm, uint64_t va, size_t bound, uint32_t num_syms,
+				    uint8_t **ret, size_t *len_ret)
+{
+	uint8_t *buf = malloc(bound ? bound : 1);
+	size_t have = 0, pos = 0;
+	uint32_t seen = 0;
+
+	if (!buf)
+		return &ptw_enomem;
+	while (have < bound) {
+		size_t n = bound - have < NAMES_BLOCK ? bound - have : NAMES_BLOCK;
+		struct ptw_error *err = ptw_vmem_read(vm, va + have, buf + have, n);
+
+		if (err) {
+			free(buf);
+			return ptw_error_prepend(err, "kallsyms_names at 0x%llx (0x%zx bytes)",
+						 (unsigned long long)va, bound);
+		}
+		have += n;
+		/* Step over every entry whose length bytes are in: each step
+		 * moves pos forward, so this ends within have. */
+		while (seen < num_syms && pos < have) {
+			size_t len = buf[pos], hdr = 1;
+
+			if (len & 0x80) {
+				if (pos + 1 >= have)
+					break;
+				len = (len & 0x7f) | (size_t)buf[pos + 1] << 7;
+				hdr = 2;
+			}
+			pos += hdr + len;
+			seen++;
+		}
+		if (seen == num_syms && pos <= have)
+			break;
+	}
+	*ret = buf;
+	*len_ret = seen == num_syms && pos <= have ? pos : have;
+	return NULL;
+}
+
 struct ptw_error *ptw_kallsyms_load(struct ptw_dump *dump, struct ptw_symtab *st)
 {
 	struct table_addresses a;
@@ -300,7 +348,7 @@ struct ptw_error *ptw_kallsyms_load(struct ptw_dump *dump, struct ptw_symtab *st
 			t.offsets = addrs;
 		else
 			t.addresses = addrs;
-		err = read_table(vm, "kallsyms_names", a.names, t.names_len, &names);
+		err = read_names(vm, a.names, a.names_len, t.num_syms, &names, &t.names_len);
 	}
 	if (!err)
 		err = read_table(vm, "kallsyms_token_table", a.token_table, t.token_table_len, &table);
