@@ -4,9 +4,10 @@
 #include <string.h>
 
 /* Node encoding (include/linux/maple_tree.h, lib/maple_tree.c): a node
- * pointer is a 256-byte aligned address with the node type in bits [6:3]
- * and bit 1 set (xa_mk_node-style "internal" tag); bits [1:0] == 2 and a
- * value above 4096 make an entry a node rather than a value. */
+ * pointer is a 256-byte aligned address with the node type in bits [6:3].
+ * The root additionally carries bit 1 (mt_mk_root), which is what tells a
+ * root node from a single entry stored in the root; every non-NULL slot of
+ * an internal node is a child node. */
 #define NODE_MASK UINT64_C(255)
 #define NODE_TYPE_SHIFT 3
 #define NODE_TYPE_MASK 0x0Fu
@@ -107,7 +108,9 @@ static void walk_node(struct walk *w, uint64_t enode, uint64_t min, uint64_t max
 		}
 		if (e) {
 			if (type != MAPLE_LEAF_64) {
-				if (is_node(e))
+				/* Children are encoded nodes without the root's
+				 * bit-1 tag (mte_mk_node: node | type << 3). */
+				if (e > 4096)
 					walk_node(w, e, lo, hi, depth + 1);
 				else {
 					ptw_diag_warn(w->diag, "%s: maple node 0x%" PRIx64 " slot %u: 0x%" PRIx64 " is not a child node: skipped",

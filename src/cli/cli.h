@@ -37,6 +37,8 @@ enum ptw_opt {
 	PTW_OPT_LEVEL = 1u << 14,  /* log --level N */
 	PTW_OPT_CALLER = 1u << 15, /* log --caller */
 	PTW_OPT_LIST = 1u << 16,   /* sym --list */
+	PTW_OPT_PAGES = 1u << 17,  /* vmas --pages */
+	PTW_OPT_FORCE = 1u << 18,  /* gcore --force */
 };
 
 /* Options of the contract that this build does not have yet (other work is
@@ -78,6 +80,8 @@ struct ptw_cli {
 	unsigned level;          /* log: records of this level and more urgent */
 	bool caller;             /* log: print the caller id */
 	bool list;               /* sym: list the table */
+	bool pages;              /* vmas: page counts per VMA */
+	bool force;              /* gcore: replace an existing file */
 	char **positional;       /* owns the array args points into */
 };
 

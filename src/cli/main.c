@@ -18,6 +18,7 @@ static const struct ptw_command *const commands[] = {
 	&ptw_cmd_log,
 	&ptw_cmd_sym,
 	&ptw_cmd_ps,
+	&ptw_cmd_vmas,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -30,7 +31,6 @@ static const struct ptw_command *const commands[] = {
 static const struct {
 	const char *name, *summary;
 } commands_not_yet[] = {
-	{ "vmas", "the virtual memory areas of one process" },
 	{ "gcore", "an ELF core file of one user process" },
 };
 

@@ -32,13 +32,15 @@ static const struct option_doc option_docs[] = {
 	{ PTW_OPT_LEVEL, "--level N", "records of level N (0-7 or a name: emerg..debug) and more urgent" },
 	{ PTW_OPT_CALLER, "--caller", "print the caller id ([T123] task, [C1] CPU) after the time" },
 	{ PTW_OPT_LIST, "--list", "list every symbol (matching GLOB, as the shell matches names)" },
+	{ PTW_OPT_PAGES, "--pages", "per VMA: pages present, not present, not in the dump" },
+	{ PTW_OPT_FORCE, "--force", "replace an existing output file" },
 	{ PTW_OPT_QUIET, "-q, --quiet", "no warnings on stderr" },
 };
 
 enum {
 	LONG_JSON = 256, LONG_SET, LONG_PGD, LONG_PID, LONG_PHYS, LONG_RAW, LONG_KERNEL,
 	LONG_USER, LONG_BRIEF, LONG_FILL, LONG_HELP, LONG_BTF, LONG_LEVEL, LONG_CALLER,
-	LONG_LIST,
+	LONG_LIST, LONG_PAGES, LONG_FORCE,
 };
 
 static const struct option long_options[] = {
@@ -60,6 +62,8 @@ static const struct option long_options[] = {
 	{ "level", required_argument, NULL, LONG_LEVEL },
 	{ "caller", no_argument, NULL, LONG_CALLER },
 	{ "list", no_argument, NULL, LONG_LIST },
+	{ "pages", no_argument, NULL, LONG_PAGES },
+	{ "force", no_argument, NULL, LONG_FORCE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -296,6 +300,8 @@ int ptw_cli_parse(struct ptw_cli *cli, const struct ptw_command *cmd, int argc, 
 		}
 		case LONG_CALLER: needed = PTW_OPT_CALLER; cli->caller = true; break;
 		case LONG_LIST: needed = PTW_OPT_LIST; cli->list = true; break;
+		case LONG_PAGES: needed = PTW_OPT_PAGES; cli->pages = true; break;
+		case LONG_FORCE: needed = PTW_OPT_FORCE; cli->force = true; break;
 		case ':':
 			return usage_error(cmd, "option '%s' needs a value", s.spelling);
 		case '=':
