@@ -368,23 +368,82 @@ struct ptw_error *ptw_kallsyms_load(struct ptw_dump *dump, struct ptw_symtab *st
 	return err;
 }
 
-/* Whether a sorted address list holds address. */
-static bool has_address(const struct ptw_kallsyms_tables *t, bool absolute_percpu, uint64_t address)
+/* How many symbols have an address below address (the list is sorted). */
+static uint32_t count_below(const struct ptw_kallsyms_tables *t, bool absolute_percpu, uint64_t address)
 {
 	uint32_t lo = 0, hi = t->num_syms;
 
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		uint64_t v = symbol_address(t, absolute_percpu, mid);
 
-		if (v == address)
-			return true;
-		if (v < address)
+		if (symbol_address(t, absolute_percpu, mid) < address)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return false;
+	return lo;
+}
+
+static bool has_address(const struct ptw_kallsyms_tables *t, bool absolute_percpu, uint64_t address)
+{
+	uint32_t i = count_below(t, absolute_percpu, address);
+
+	return i < t->num_syms && symbol_address(t, absolute_percpu, i) == address;
+}
+
+/* Decode the first n names only (up to and including the symbols at
+ * VMCOREINFO's _stext, near the start of the table) and check that one of
+ * those at _stext's address is called _stext: the names' check of the full
+ * load, for the price of a few KiB. */
+static struct ptw_error *check_stext_name(struct ptw_vmem *vm, const struct table_addresses *a,
+					  struct ptw_kallsyms_tables *t, uint32_t n, uint64_t stext)
+{
+	struct ptw_kallsyms_tables part = *t;
+	uint8_t *names = NULL, *table = NULL, *index = NULL;
+	struct ptw_symtab *st = NULL;
+	struct ptw_error *err;
+	uint64_t got;
+
+	err = read_names(vm, a->names, a->names_len, n, &names, &part.names_len);
+	if (!err)
+		err = read_table(vm, "kallsyms_token_table", a->token_table, a->token_table_len, &table);
+	if (!err)
+		err = read_table(vm, "kallsyms_token_index", a->token_index, 512, &index);
+	if (!err)
+		err = ptw_symtab_create(PTW_SYM_KALLSYMS, &st);
+	if (!err) {
+		part.num_syms = n;
+		part.token_table_len = a->token_table_len;
+		part.names = names;
+		part.token_table = table;
+		part.token_index = index;
+		err = ptw_kallsyms_decode(&part, st);
+	}
+	if (!err)
+		err = ptw_symtab_finish(st);
+	if (!err) {
+		struct ptw_symbol s;
+		size_t pos = 0;
+		bool found = false;
+
+		while (!found && ptw_symtab_next_by_name(st, "_stext", &pos, &s))
+			found = s.address == stext;
+		if (!found) {
+			got = 0;
+			if (ptw_symtab_lookup_name(st, "_stext", &got, NULL))
+				err = ptw_error_create(PTW_E_BAD_DATA, "_stext is 0x%llx, VMCOREINFO SYMBOL(_stext) is 0x%llx",
+						       (unsigned long long)got, (unsigned long long)stext);
+			else
+				err = ptw_error_create(PTW_E_BAD_DATA,
+						       "no symbol at VMCOREINFO SYMBOL(_stext)=0x%llx is called _stext",
+						       (unsigned long long)stext);
+		}
+	}
+	ptw_symtab_destroy(st);
+	free(names);
+	free(table);
+	free(index);
+	return err;
 }
 
 struct ptw_error *ptw_kallsyms_probe(struct ptw_dump *dump, struct ptw_kallsyms_probe *ret)
@@ -412,13 +471,22 @@ struct ptw_error *ptw_kallsyms_probe(struct ptw_dump *dump, struct ptw_kallsyms_
 	} else {
 		t.addresses = addrs;
 	}
-	/* The addresses are sorted (per-CPU values, when absolute, first):
-	 * binary search; the name is checked when the names are decoded. */
-	if (ptw_vmcoreinfo_try_symbol(vi, "_stext", &stext) && !has_address(&t, absolute_percpu, stext)) {
-		err = ptw_error_create(PTW_E_BAD_DATA,
-				       "no kallsyms address is VMCOREINFO SYMBOL(_stext)=0x%llx",
-				       (unsigned long long)stext);
-		goto out;
+	/* The addresses are sorted (per-CPU values, when absolute, first). */
+	if (ptw_vmcoreinfo_try_symbol(vi, "_stext", &stext)) {
+		uint32_t first = count_below(&t, absolute_percpu, stext), end = first;
+
+		if (!has_address(&t, absolute_percpu, stext)) {
+			err = ptw_error_create(PTW_E_BAD_DATA,
+					       "no kallsyms address is VMCOREINFO SYMBOL(_stext)=0x%llx",
+					       (unsigned long long)stext);
+			goto out;
+		}
+		/* Symbols sharing the address: bounded by the table. */
+		while (end < t.num_syms && symbol_address(&t, absolute_percpu, end) == stext)
+			end++;
+		err = check_stext_name(vm, &a, &t, end, stext);
+		if (err)
+			goto out;
 	}
 	/* A data symbol VMCOREINFO names (init_uts_ns, prb, ...) is at one of
 	 * the addresses only when the kernel has CONFIG_KALLSYMS_ALL. */
