@@ -1,7 +1,8 @@
 #include "vmcoreinfo.h"
 
+#include "number.h"
+
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,6 +192,18 @@ bool ptw_vmcoreinfo_has(const struct ptw_vmcoreinfo *vi, const char *key)
 	return ptw_vmcoreinfo_get(vi, key) != NULL;
 }
 
+/* The value without the spaces the kernel's text may carry around it. */
+static void trim_blanks(const char **p, size_t *n)
+{
+	*n = strlen(*p);
+	while (*n && **p == ' ') {
+		(*p)++;
+		(*n)--;
+	}
+	while (*n && (*p)[*n - 1] == ' ')
+		(*n)--;
+}
+
 static struct ptw_error *missing(const char *key)
 {
 	return ptw_error_create(PTW_E_NOT_PRESENT, "VMCOREINFO has no %s (supply it with --set %s=...)",
@@ -211,31 +224,27 @@ struct ptw_error *ptw_vmcoreinfo_number(const struct ptw_vmcoreinfo *vi, const c
 	if (!v)
 		return missing(key);
 	const char *p = v;
+	size_t n;
 	bool negative = false;
-	while (*p == ' ')
-		p++;
-	if (*p == '-') {
+	uint64_t u;
+
+	trim_blanks(&p, &n);
+	if (n && *p == '-') {
 		negative = true;
 		p++;
+		n--;
 	}
-	if (!isxdigit((unsigned char)*p))
-		return malformed(key, v);
-	char *end;
-	errno = 0;
 	/* The kernel prints most NUMBERs with %ld but arm64's addresses
-	 * (kimage_voffset, PHYS_OFFSET) with 0x%llx: base 0 takes both, and a
-	 * 64-bit hex value is read as the two's complement it was printed from. */
-	unsigned long long u = strtoull(p, &end, 0);
-	while (*end == ' ')
-		end++;
-	if (errno || *end)
+	 * (kimage_voffset, PHYS_OFFSET) with 0x%llx: both forms are taken, and
+	 * a 64-bit hex value is read as the two's complement it was printed from. */
+	if (!ptw_parse_u64_n(p, n, &u))
 		return malformed(key, v);
 	if (negative) {
-		if (u > (unsigned long long)INT64_MAX + 1)
+		if (u > (uint64_t)INT64_MAX + 1)
 			return malformed(key, v);
-		*ret = (int64_t)(0 - (uint64_t)u);
+		*ret = (int64_t)(0 - u);
 	} else {
-		*ret = (int64_t)(uint64_t)u;
+		*ret = (int64_t)u;
 	}
 	return NULL;
 }
@@ -247,21 +256,16 @@ struct ptw_error *ptw_vmcoreinfo_u64(const struct ptw_vmcoreinfo *vi, const char
 	if (!v)
 		return missing(key);
 	const char *p = v;
-	while (*p == ' ')
-		p++;
-	if (base == 16 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+	size_t n;
+	bool ok;
+
+	trim_blanks(&p, &n);
+	if (base == 16 && n >= 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
 		p += 2;
-	if (!isxdigit((unsigned char)*p))
-		return malformed(key, v);
-	char *end;
-	errno = 0;
-	unsigned long long u = strtoull(p, &end, base);
-	while (*end == ' ')
-		end++;
-	if (errno || *end)
-		return malformed(key, v);
-	*ret = u;
-	return NULL;
+		n -= 2;
+	}
+	ok = base == 16 ? ptw_parse_hex_digits_n(p, n, ret) : ptw_parse_decimal_n(p, n, ret);
+	return ok ? NULL : malformed(key, v);
 }
 
 struct ptw_error *ptw_vmcoreinfo_symbol(const struct ptw_vmcoreinfo *vi, const char *name,

@@ -120,7 +120,5 @@ struct ptw_error *ptw_cli_symbols(const struct ptw_cli *cli, struct ptw_dump *du
 				  const struct ptw_symtab **ret);
 /** Open cli->dump_path with the --set overrides. */
 struct ptw_error *ptw_cli_open_dump(const struct ptw_cli *cli, struct ptw_dump **ret);
-/** A number in decimal or 0x hex; false when it isn't one. */
-bool ptw_parse_u64(const char *s, uint64_t *ret);
 
 #endif

@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "number.h"
 #include "xlat_cli.h"
 
 /* The image alias is reported only where the tables really map it back:
@@ -40,7 +41,7 @@ static int run_ptov(struct ptw_cli *cli)
 
 		if (!ptw_parse_u64(cli->args[i], &pa)) {
 			fflush(stdout);
-			fprintf(stderr, "ptwalk: ptov: '%s' is not an address (decimal or 0x hex)\n", cli->args[i]);
+			ptw_cli_usage_error(cli, "not an address: '%s'", cli->args[i]);
 			ptw_xctx_close(&c);
 			return PTW_EXIT_USAGE;
 		}

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lines.h"
+#include "number.h"
 #include "xlat_cli.h"
 
 #define DEFAULT_LENGTH 64
@@ -222,42 +224,65 @@ static struct ptw_error *read_range(struct reader *rd, uint64_t addr, uint64_t l
 	return err;
 }
 
+/* ADDR as given: physical with --phys (a number), else virtual (anything
+ * ptw_cli_parse_addr takes). */
+static struct ptw_error *parse_start(const struct reader *rd, const char *text, size_t len, uint64_t *ret)
+{
+	if (!rd->c->cli->phys)
+		return ptw_cli_parse_addr(rd->c, text, len, ret);
+	if (ptw_parse_u64_n(text, len, ret))
+		return NULL;
+	return ptw_error_create(PTW_E_INVALID_ARGUMENT, "not an address: '%.*s%s'",
+				(int)(len > 40 ? 40 : len), text, len > 40 ? "..." : "");
+}
+
 /* Batch mode (ADDR is '-'): one address per line on stdin, LENGTH bytes read
  * at each, in order. A line that is not an address is skipped with a warning
  * and makes the exit status 2, as vtop does. */
 static struct ptw_error *read_each_stdin_address(struct reader *rd, uint64_t len, unsigned *bad_lines)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	unsigned long long lineno = 0;
-	struct ptw_error *err = NULL;
+	struct ptw_lines lr;
+	struct ptw_error *err = ptw_lines_init(&lr, stdin);
 
-	while (!err && (n = getline(&line, &cap, stdin)) >= 0) {
-		char *s = line;
+	/* Bounded: ptw_lines_next consumes input on every call. */
+	while (!err) {
+		enum ptw_line_kind kind;
+		const char *text;
+		size_t n;
 		uint64_t addr;
+		char where[48];
 
-		lineno++;
-		while (n && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
-			s[--n] = '\0';
-		while (*s == ' ' || *s == '\t')
-			s++;
-		if (!*s)
-			continue;
-		if (!ptw_parse_u64(s, &addr) || (len && addr + len - 1 < addr)) {
+		err = ptw_lines_next(&lr, &kind, &text, &n);
+		if (err || kind == PTW_LINE_END)
+			break;
+		if (kind == PTW_LINE_TOO_LONG) {
 			(*bad_lines)++;
-			char where[48];
-
-			snprintf(where, sizeof(where), "stdin: line %llu", lineno);
-			ptw_cli_warn_in(rd->c->cli, where, "not an address, or the range wraps: '%.40s'", s);
+			ptw_lines_where(&lr, where, sizeof(where));
+			ptw_cli_warn_in(rd->c->cli, where, "too long (%u bytes or more), skipped", PTW_LINE_MAX);
+			continue;
+		}
+		err = parse_start(rd, text, n, &addr);
+		if (err) {
+			if (err->code != PTW_E_INVALID_ARGUMENT)
+				break;
+			(*bad_lines)++;
+			ptw_lines_where(&lr, where, sizeof(where));
+			ptw_cli_warn_in(rd->c->cli, where, "%s", err->message);
+			ptw_error_destroy(err);
+			err = NULL;
+			continue;
+		}
+		if (len && addr + len - 1 < addr) {
+			(*bad_lines)++;
+			ptw_lines_where(&lr, where, sizeof(where));
+			ptw_cli_warn_in(rd->c->cli, where, "%" PRIx64 " + %" PRIu64 " wraps around the address space",
+					addr, len);
 			continue;
 		}
 		err = read_range(rd, addr, len);
 		finish(rd);
 	}
-	if (!err && ferror(stdin))
-		err = ptw_error_errno(errno, "reading stdin");
-	free(line);
+	ptw_lines_fini(&lr);
 	return err;
 }
 
@@ -270,23 +295,26 @@ static int run_read(struct ptw_cli *cli)
 	unsigned bad_lines = 0;
 	struct ptw_error *err;
 
-	if (!from_stdin && !ptw_parse_u64(cli->args[0], &addr)) {
-		fprintf(stderr, "ptwalk: read: '%s' is not an address (decimal or 0x hex)\n", cli->args[0]);
-		return PTW_EXIT_USAGE;
-	}
 	if (cli->nargs > 1 && !ptw_parse_u64(cli->args[1], &len)) {
-		fprintf(stderr, "ptwalk: read: '%s' is not a length\n", cli->args[1]);
-		return PTW_EXIT_USAGE;
-	}
-	if (len && addr + len - 1 < addr) {
-		fprintf(stderr, "ptwalk: read: the range wraps around the address space\n");
-		return PTW_EXIT_USAGE;
+		return ptw_cli_usage_error(cli, "not a length (decimal or 0x hex): '%s'", cli->args[1]);
 	}
 	/* Physical reads need no translation: a dump whose page tables cannot
 	 * be found is still readable by physical address. */
 	err = cli->phys ? ptw_xctx_open_phys(cli, &c) : ptw_xctx_open(cli, &c);
 	if (err)
 		return ptw_cli_fail(cli, err);
+	/* ADDR is read with the dump open: a virtual one may name a symbol. */
+	if (!from_stdin) {
+		err = parse_start(&rd, cli->args[0], strlen(cli->args[0]), &addr);
+		if (!err && len && addr + len - 1 < addr)
+			err = ptw_error_create(PTW_E_INVALID_ARGUMENT, "the range wraps around the address space");
+		if (err) {
+			ptw_xctx_close(&c);
+			ptw_cli_usage_error(cli, "%s", err->message);
+			ptw_error_destroy(err);
+			return PTW_EXIT_USAGE;
+		}
+	}
 	if (cli->output) {
 		rd.out = fopen(cli->output, "wb");
 		if (!rd.out) {

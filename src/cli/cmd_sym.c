@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "format.h"
 #include "json.h"
+#include "number.h"
 
 static void type_text(char type, char buf[2])
 {

@@ -5,33 +5,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lines.h"
 #include "xlat_cli.h"
 
-/* Batch input is read in blocks, and --brief output formatted by hand into
- * a buffer of its own, handed to stdio in large blocks: a million addresses
- * a second is the point of --brief, and at that rate a call into stdio per
- * line, or a loop per digit, costs more than the walk. */
-#define IN_BLOCK (1u << 16)
-#define MAX_LINE 256
+/* Batch input is read in blocks (lines.c), and --brief output formatted by
+ * hand into a buffer of its own, handed to stdio in large blocks: a million
+ * addresses a second is the point of --brief, and at that rate a call into
+ * stdio per line, or a loop per digit, costs more than the walk. */
 #define BRIEF_OUT_BLOCK (1u << 20)
 /* Room kept for a --brief line: two 16-digit numbers (or one and a status
  * name), and the 15 bytes put_hex may store past the last digit. */
 #define BRIEF_LINE_MAX 64
-
-/* Each hex digit's value plus one; 0 for bytes that are not hex digits. */
-static const unsigned char hex_digit_value_plus_one[256] = {
-	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
-	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
-	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
-	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
-};
 
 struct vtop_state {
 	struct ptw_xctx *c;
 	struct ptw_json j;
 	unsigned unanswered;
 	unsigned bad_input;
-	unsigned long long line;
 	bool first_text;
 	/* --brief output not yet given to stdio: brief_out[0..brief_len). */
 	char *brief_out;
@@ -78,33 +68,6 @@ static char *put_hex(char *p, uint64_t v)
 	memset(digits + 16, 0, 16);
 	memcpy(p, digits + 16 - width, 16);
 	return p + width;
-}
-
-/* The 8 hex digits at s (either case) as a number, or false if any byte is
- * not one: all eight are tested and converted at once in a 64-bit word. A
- * byte c < 0x80 is >= lo when c + 0x80 - lo sets bit 7, and <= hi when
- * c + 0x7f - hi leaves it clear; c | 0x20 folds 'A'-'F' onto 'a'-'f'. */
-static bool parse_8_hex_digits(const char *s, uint32_t *ret)
-{
-	const uint64_t ones = UINT64_C(0x0101010101010101), top = ones * 0x80;
-	uint64_t x, folded, digit, letter, v;
-
-	memcpy(&x, s, 8);
-	x = le64toh(x); /* byte 0: the first, most significant digit */
-	if (x & top)
-		return false;
-	folded = x | ones * 0x20;
-	digit = (x + ones * (0x80 - '0')) & ~(x + ones * (0x7f - '9')) & top;
-	letter = (folded + ones * (0x80 - 'a')) & ~(folded + ones * (0x7f - 'f')) & top;
-	if ((digit | letter) != top)
-		return false;
-	v = (x & ones * 0x0f) + (letter >> 7) * 9;
-	/* Pack: pairs of digits into bytes, bytes into 16-bit units, units
-	 * into the 32-bit value; the earlier digit is the higher each time. */
-	v = (v << 4 | v >> 8) & UINT64_C(0x00ff00ff00ff00ff);
-	v = (v << 8 | v >> 16) & UINT64_C(0x0000ffff0000ffff);
-	*ret = (uint32_t)(v << 16 | v >> 32);
-	return true;
 }
 
 /* Hand the buffered --brief lines to stdio (before anything else is
@@ -224,117 +187,44 @@ static struct ptw_error *answer(struct vtop_state *st, uint64_t va)
 	return NULL;
 }
 
-/* Decimal or 0x hex, as ptw_parse_u64 accepts, without strtoull's locale cost. */
-static bool parse_addr(const char *s, size_t n, uint64_t *ret)
-{
-	uint64_t v = 0;
-	size_t i = 0;
-
-	if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		if (n == 2 || n > 18)
-			return false;
-		/* Bounded: at most 16 digits. */
-		for (i = 2; i + 8 <= n; i += 8) {
-			uint32_t eight;
-
-			if (!parse_8_hex_digits(s + i, &eight))
-				return false;
-			v = v << 32 | eight;
-		}
-		for (; i < n; i++) {
-			unsigned d = hex_digit_value_plus_one[(unsigned char)s[i]];
-
-			if (!d)
-				return false;
-			v = v << 4 | (d - 1);
-		}
-		*ret = v;
-		return true;
-	}
-	if (n == 0 || n > 20)
-		return false;
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		if (v > (UINT64_MAX - (uint64_t)(s[i] - '0')) / 10)
-			return false;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-	}
-	*ret = v;
-	return true;
-}
-
-static struct ptw_error *one_line(struct vtop_state *st, const char *s, size_t n)
-{
-	uint64_t va;
-
-	st->line++;
-	while (n && (s[0] == ' ' || s[0] == '\t')) {
-		s++;
-		n--;
-	}
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-		n--;
-	if (n == 0)
-		return NULL;
-	if (!parse_addr(s, n, &va)) {
-		st->bad_input++;
-		char where[48];
-
-		snprintf(where, sizeof(where), "stdin: line %llu", st->line);
-		ptw_cli_warn_in(st->c->cli, where, "not an address: '%.*s'", (int)(n > 40 ? 40 : n), s);
-		return NULL;
-	}
-	return answer(st, va);
-}
-
+/* Addresses from stdin, one a line: a line that is not one is a warning
+ * (and exit 2 at the end), the rest are still answered. */
 static struct ptw_error *from_stdin(struct vtop_state *st)
 {
-	char *buf = malloc(IN_BLOCK + MAX_LINE);
-	size_t have = 0;
-	struct ptw_error *err = NULL;
+	struct ptw_lines lr;
+	struct ptw_error *err = ptw_lines_init(&lr, stdin);
 
-	if (!buf)
-		return &ptw_enomem;
-	for (;;) {
-		size_t n = fread(buf + have, 1, IN_BLOCK, stdin);
-		size_t start = 0;
+	/* Bounded: ptw_lines_next consumes input on every call. */
+	while (!err) {
+		enum ptw_line_kind kind;
+		const char *text;
+		size_t len;
+		uint64_t va;
+		char where[48];
 
-		have += n;
-		/* Bounded: each line found moves start past it, within have. */
-		while (start < have) {
-			const char *nl = memchr(buf + start, '\n', have - start);
-			size_t i;
-
-			if (!nl)
-				break;
-			i = (size_t)(nl - buf);
-			err = one_line(st, buf + start, i - start);
-			if (err)
-				goto out;
-			start = i + 1;
-		}
-		memmove(buf, buf + start, have - start);
-		have -= start;
-		if (have >= MAX_LINE) {
-			/* a line longer than any address: skip it */
-			st->bad_input++;
-			char where[48];
-
-			snprintf(where, sizeof(where), "stdin: line %llu", st->line + 1);
-			ptw_cli_warn_in(st->c->cli, where, "too long");
-			have = 0;
-		}
-		if (n == 0) {
-			if (ferror(stdin))
-				err = ptw_error_errno(5, "reading stdin");
-			else if (have)
-				err = one_line(st, buf, have);
+		err = ptw_lines_next(&lr, &kind, &text, &len);
+		if (err || kind == PTW_LINE_END)
 			break;
+		if (kind == PTW_LINE_TOO_LONG) {
+			st->bad_input++;
+			ptw_lines_where(&lr, where, sizeof(where));
+			ptw_cli_warn_in(st->c->cli, where, "too long (%u bytes or more), skipped", PTW_LINE_MAX);
+			continue;
 		}
+		err = ptw_cli_parse_addr(st->c, text, len, &va);
+		if (err) {
+			if (err->code != PTW_E_INVALID_ARGUMENT)
+				break;
+			st->bad_input++;
+			ptw_lines_where(&lr, where, sizeof(where));
+			ptw_cli_warn_in(st->c->cli, where, "%s", err->message);
+			ptw_error_destroy(err);
+			err = NULL;
+			continue;
+		}
+		err = answer(st, va);
 	}
-out:
-	free(buf);
+	ptw_lines_fini(&lr);
 	return err;
 }
 
@@ -361,16 +251,19 @@ static int run_vtop(struct ptw_cli *cli)
 
 		if (strcmp(cli->args[i], "-") == 0) {
 			err = from_stdin(&st);
-		} else if (ptw_parse_u64(cli->args[i], &va)) {
-			err = answer(&st, va);
-		} else {
+			continue;
+		}
+		err = ptw_cli_parse_addr(&c, cli->args[i], strlen(cli->args[i]), &va);
+		if (err) {
 			flush_brief(&st);
 			fflush(stdout);
-			fprintf(stderr, "ptwalk: vtop: '%s' is not an address (decimal or 0x hex)\n", cli->args[i]);
+			ptw_cli_usage_error(cli, "%s", err->message);
+			ptw_error_destroy(err);
 			free(st.brief_out);
 			ptw_xctx_close(&c);
 			return PTW_EXIT_USAGE;
 		}
+		err = answer(&st, va);
 	}
 	flush_brief(&st);
 	fflush(stdout);

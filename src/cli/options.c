@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "number.h"
 
 /* One table drives both the parser and the help text, so they can't drift. */
 struct option_doc {
@@ -66,19 +67,6 @@ static const struct option long_options[] = {
 	{ "force", no_argument, NULL, LONG_FORCE },
 	{ NULL, 0, NULL, 0 },
 };
-
-bool ptw_parse_u64(const char *s, uint64_t *ret)
-{
-	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
-		return false;
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 0);
-	if (errno || *end)
-		return false;
-	*ret = v;
-	return true;
-}
 
 void ptw_cli_print_help(const struct ptw_command *cmd)
 {
@@ -264,20 +252,20 @@ int ptw_cli_parse(struct ptw_cli *cli, const struct ptw_command *cmd, int argc, 
 		case LONG_PGD:
 			needed = PTW_OPT_PGD;
 			if (!ptw_parse_u64(value, &cli->pgd))
-				return usage_error(cmd, "--pgd wants an address, not '%s'", value);
+				return usage_error(cmd, "--pgd wants a physical address (decimal or 0x hex), not '%s'", value);
 			cli->have_pgd = true;
 			break;
 		case LONG_PID:
 			needed = PTW_OPT_PID;
 			if (!ptw_parse_u64(value, &cli->pid))
-				return usage_error(cmd, "--pid wants a number, not '%s'", value);
+				return usage_error(cmd, "--pid wants a number (decimal or 0x hex), not '%s'", value);
 			cli->have_pid = true;
 			break;
 		case LONG_FILL: {
 			uint64_t v;
 			needed = PTW_OPT_FILL;
 			if (!ptw_parse_u64(value, &v) || v > 0xff)
-				return usage_error(cmd, "--fill wants a byte value, not '%s'", value);
+				return usage_error(cmd, "--fill wants a byte value (0-255, decimal or 0x hex), not '%s'", value);
 			cli->fill = (uint8_t)v;
 			cli->have_fill = true;
 			break;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dump.h"
+#include "number.h"
 #include "task_cli.h"
 
 /* need_xlat false: a dump whose translation cannot be set up is opened
@@ -78,6 +79,17 @@ void ptw_xctx_close(struct ptw_xctx *c)
 	c->w = NULL;
 	ptw_dump_close(c->dump);
 	c->dump = NULL;
+}
+
+struct ptw_error *ptw_cli_parse_addr(const struct ptw_xctx *c, const char *text, size_t len,
+				     uint64_t *va_ret)
+{
+	(void)c;
+	if (ptw_parse_u64_n(text, len, va_ret))
+		return NULL;
+	/* Quote at most 40 bytes of it: a batch line may be long. */
+	return ptw_error_create(PTW_E_INVALID_ARGUMENT, "not an address: '%.*s%s'",
+				(int)(len > 40 ? 40 : len), text, len > 40 ? "..." : "");
 }
 
 struct ptw_error *ptw_xctx_translate(struct ptw_xctx *c, uint64_t va, struct ptw_xres *ret)

@@ -37,6 +37,13 @@ struct ptw_error *ptw_xctx_open(const struct ptw_cli *cli, struct ptw_xctx *ret)
  * given, which needs the translation). */
 struct ptw_error *ptw_xctx_open_phys(const struct ptw_cli *cli, struct ptw_xctx *ret);
 void ptw_xctx_close(struct ptw_xctx *c);
+/** The one reader of a virtual ADDRESS given by the user (arguments and `-`
+ * batches of every command that takes one): the len bytes at text, decimal
+ * or 0x hex (ptw_parse_u64_n). An error (INVALID_ARGUMENT, naming the text)
+ * when it is not an address. c is open: later forms (SYMBOL, SYMBOL+OFF)
+ * resolve against its dump. */
+struct ptw_error *ptw_cli_parse_addr(const struct ptw_xctx *c, const char *text, size_t len,
+				     uint64_t *va_ret);
 /** Untag, pick the tree by the half the VA is in, walk. */
 struct ptw_error *ptw_xctx_translate(struct ptw_xctx *c, uint64_t va, struct ptw_xres *ret);
 /** Whether a result answers the address (status ok). */

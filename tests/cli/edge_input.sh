@@ -1,0 +1,112 @@
+#!/bin/bash
+# Issue 18, items 1-2: input at the edges. Numbers are decimal or 0x hex,
+# one parser everywhere (a leading 0 is not octal; no signs, blanks, junk or
+# overflow); a batch line too long to be an address is skipped whole with
+# one warning. Expected values are worked out by hand here (010 is ten,
+# 0x40210010 is 1075904528), not taken from ptwalk's earlier output.
+. "${top_srcdir:-.}/tests/cli/lib.sh"
+A="$TESTDATA/arm64-64k52-a57/vmcore.kdump-zlib.flat"
+X="$TESTDATA/x86_64-deb61-4l/vmcore.kdump-zlib.flat"
+if ! command -v jq >/dev/null || ! command -v python3 >/dev/null; then
+	echo "1..0 # SKIP needs jq and python3"; exit 77
+fi
+STEXT=$(jq -r '.symbols._stext' "$TESTDATA/arm64-64k52-a57/truth.json")
+
+# out_is EXPECTED DESCRIPTION: the last command's stdout is exactly EXPECTED.
+out_is() {
+	if [ "$(cat "$WORK/out")" = "$1" ]; then ok "$2"; else
+		not_ok "$2: got '$(head -c 200 "$WORK/out")', wanted '$1'"; fi
+}
+# va_is EXPECTED DESCRIPTION: the VAs the last vtop --brief answered for
+# (the first word of each line; the status of a user address is not the point).
+va_is() {
+	if [ "$(cut -d' ' -f1 "$WORK/out" | tr '\n' ' ')" = "$1 " ]; then ok "$2"; else
+		not_ok "$2: got '$(head -c 200 "$WORK/out")', wanted VAs '$1'"; fi
+}
+
+## item 1: a stdin line longer than any address is skipped whole, once
+python3 -c "print('z'*65536+'$STEXT')" >"$WORK/long1"
+expect_exit 2 "item1: vtop -: a 64 KiB line is a usage warning (exit 2)" -- "$PTWALK" vtop "$A" - --brief <"$WORK/long1"
+out_is "" "item1: vtop -: the tail of a 64 KiB line is not translated"
+if [ "$(grep -c 'warning' "$WORK/err")" -eq 1 ] && grep -q 'stdin: line 1: warning: too long' "$WORK/err"; then
+	ok "item1: vtop -: one warning names line 1"; else not_ok "item1: vtop -: warnings: $(head -c 300 "$WORK/err")"; fi
+# 50 MB on one line, then a good address on line 2
+python3 -c "import sys; sys.stdout.write('1'*50000000+'\n$STEXT\n')" >"$WORK/long2"
+expect_exit 2 "item1: vtop -: a 50 MB line, then an address" -- "$PTWALK" vtop "$A" - --brief <"$WORK/long2"
+if [ "$(grep -c warning "$WORK/err")" -eq 1 ] && [ "$(wc -l <"$WORK/out")" -eq 1 ] &&
+	grep -q "^${STEXT#0x} " "$WORK/out"; then
+	ok "item1: vtop -: one warning for the 50 MB line, the next line answered"; else
+	not_ok "item1: vtop -: $(grep -c warning "$WORK/err") warnings, $(wc -l <"$WORK/out") lines out"; fi
+expect_exit 2 "item1: read -: a 50 MB line, then an address" -- "$PTWALK" read "$A" - 8 <"$WORK/long2"
+if [ "$(grep -c warning "$WORK/err")" -eq 1 ] && [ "$(wc -l <"$WORK/out")" -eq 1 ]; then
+	ok "item1: read -: one warning, the next line read"; else
+	not_ok "item1: read -: $(grep -c warning "$WORK/err") warnings, $(wc -l <"$WORK/out") lines out"; fi
+# memory does not grow with the line (the dump alone takes a few MB)
+if [ -x /usr/bin/time ]; then
+	for cmd in vtop read; do
+		/usr/bin/time -f '%M' -o "$WORK/rss" "$PTWALK" $cmd "$A" - -q <"$WORK/long2" >/dev/null 2>&1
+		rss=$(tail -1 "$WORK/rss")
+		if [ "$rss" -lt 30000 ]; then ok "item1: $cmd -: ${rss} KB for a 50 MB line"; else
+			not_ok "item1: $cmd -: ${rss} KB for a 50 MB line"; fi
+	done
+fi
+# the last line of the input, without a newline, still counts
+printf '%s' "$STEXT" >"$WORK/nonl"
+expect_exit 0 "item1: vtop -: a last line without a newline is answered" -- "$PTWALK" vtop "$A" - --brief <"$WORK/nonl"
+
+## item 2: decimal or 0x hex, everywhere
+expect_exit 4 "item2: vtop 010" -- "$PTWALK" vtop "$A" 010 --brief
+va_is "a" "item2: vtop 010 answers for ten"
+expect_exit 4 "item2: vtop 09" -- "$PTWALK" vtop "$A" 09 --brief
+va_is "9" "item2: vtop 09 answers for nine"
+for bad in $'\t-1' ' 1' '1 ' '+1' '0x' '' '0x10g' '10k' '1e3' '0b1' '0o7' \
+	18446744073709551616 0x10000000000000000 99999999999999999999; do
+	expect_exit 2 "item2: vtop '$bad' is a usage error" -- "$PTWALK" vtop "$A" "$bad" --brief
+done
+expect_exit 2 "item2: vtop -- -1 is a usage error (no signs)" -- "$PTWALK" vtop "$A" --brief -- -1
+expect_stderr "not an address.*'-1'" "item2: the message names the word"
+expect_exit 4 "item2: the largest 64-bit number is an address" -- "$PTWALK" vtop "$A" 18446744073709551615 --brief
+out_is "ffffffffffffffff not-mapped" "item2: 18446744073709551615 is ffffffffffffffff"
+expect_exit 4 "item2: leading zeros beyond 16 hex digits" -- "$PTWALK" vtop "$A" 0x00000000000000000010 --brief
+va_is "10" "item2: 0x00000000000000000010 is sixteen"
+expect_exit 0 "item2: upper-case 0X and digits" -- "$PTWALK" vtop "$A" "$(echo "$STEXT" | tr a-fx A-FX)" --brief
+out_is "${STEXT#0x} $(jq -r --arg va "$STEXT" '.kernel_facts[] | select(.va == $va) | .pa' "$TESTDATA/arm64-64k52-a57/truth.json" | sed 's/^0x//')" \
+	"item2: 0X... translates as truth.json says"
+# ptov
+expect_exit 0 "item2: ptov 010" -- "$PTWALK" ptov "$A" 010 --json
+if [ "$(jq -r .pa "$WORK/out")" = 0xa ]; then ok "item2: ptov 010 is ten"; else not_ok "item2: ptov 010: $(cat "$WORK/out")"; fi
+expect_exit 2 "item2: ptov +08 is a usage error" -- "$PTWALK" ptov "$A" +08
+# read ADDR and LENGTH
+"$PTWALK" read "$A" 0x40210010 10 --phys --raw -o "$WORK/hexaddr" 2>/dev/null
+expect_exit 0 "item2: read 01075904528 --phys (decimal with a leading 0)" -- \
+	"$PTWALK" read "$A" 01075904528 010 --phys --raw -o "$WORK/decaddr"
+if [ "$(stat -c %s "$WORK/decaddr" 2>/dev/null)" = 10 ] && cmp -s "$WORK/hexaddr" "$WORK/decaddr"; then
+	ok "item2: read: 01075904528 is 0x40210010 and LENGTH 010 is ten bytes"; else
+	not_ok "item2: read: $(stat -c %s "$WORK/decaddr" 2>/dev/null) bytes, or different bytes"; fi
+expect_exit 2 "item2: read LENGTH -1" -- "$PTWALK" read "$A" 0x40210010 -- -1
+expect_exit 2 "item2: read LENGTH with junk" -- "$PTWALK" read "$A" 0x40210010 16x
+# --fill
+"$PTWALK" read "$A" 0x50000000 4 --phys --raw --fill 010 >"$WORK/fill" 2>/dev/null
+if [ "$(od -An -tx1 "$WORK/fill" | tr -d ' ')" = 0a0a0a0a ]; then ok "item2: --fill 010 writes 0x0a"; else
+	not_ok "item2: --fill 010 wrote $(od -An -tx1 "$WORK/fill")"; fi
+expect_exit 2 "item2: --fill 256 is a usage error" -- "$PTWALK" read "$A" 0x50000000 4 --phys --raw --fill 256
+expect_exit 2 "item2: --fill -1 is a usage error" -- "$PTWALK" read "$A" 0x50000000 4 --phys --raw --fill=-1
+# --pgd (x86-64 masks PCID [11:0] of a CR3: decimal 10000000 is 0x989680 -> 0x989000)
+"$PTWALK" vtop "$X" 0x1000 --pgd 010000000 --json >"$WORK/out" 2>/dev/null
+if [ "$(jq -r .table_base "$WORK/out")" = 0x989000 ]; then ok "item2: --pgd 010000000 is decimal"; else
+	not_ok "item2: --pgd 010000000: $(cat "$WORK/out")"; fi
+expect_exit 2 "item2: --pgd with a sign" -- "$PTWALK" vtop "$X" 0x1000 --pgd=+0x1000
+expect_exit 2 "item2: --pid with junk" -- "$PTWALK" vtop "$X" 0x1000 --pid 1x
+# stdin batches: the same numbers as arguments
+printf '010\n09\n\t-1\n 0x10 \n' | "$PTWALK" vtop "$A" - --brief >"$WORK/out" 2>"$WORK/err"
+rc=$?
+if [ $rc -eq 2 ] && [ "$(cut -d' ' -f1 "$WORK/out" | tr '\n' ' ')" = "a 9 10 " ] &&
+	grep -q "stdin: line 3: warning: not an address: '-1'" "$WORK/err"; then
+	ok "item2: vtop -: 010 is ten, 09 nine, -1 refused (blanks around a line are ignored)"; else
+	not_ok "item2: vtop -: exit $rc, out $(tr '\n' '|' <"$WORK/out"), err $(head -c 200 "$WORK/err")"; fi
+printf '01075904528\n' | "$PTWALK" read "$A" - 010 --phys --raw -o "$WORK/batch" 2>"$WORK/err"
+if cmp -s "$WORK/hexaddr" "$WORK/batch"; then ok "item2: read -: 01075904528 is decimal"; else
+	not_ok "item2: read -: 01075904528: $(od -An -tx1 "$WORK/batch" | head -2)"; fi
+expect_exit 2 "item2: read -: a signed line is refused" -- sh -c "printf -- '-0x40210010\n' | '$PTWALK' read '$A' - 8 --phys"
+
+finish
