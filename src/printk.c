@@ -31,6 +31,9 @@
 /* Struct sizes VMCOREINFO may state; the real ones are a few dozen bytes. */
 #define MAX_STRUCT_SIZE 1024u
 #define TEXT_MAX 65535u /* text_len is a u16 */
+/* A ring this damaged is not a log any more: stop rather than spend minutes
+ * reporting each of up to 2^26 unreadable descriptors. */
+#define MAX_DAMAGED 4096u
 
 /* state_var: the top two bits of an unsigned long are the state. */
 #define DESC_STATE_SHIFT 62
@@ -81,6 +84,8 @@ struct ptw_printk {
 	ptw_printk_read_fn *read;
 	void *read_arg;
 	char damage[320];
+	uint64_t budget;                    /* visits left (ptw_printk_set_budget) */
+	unsigned damaged;                   /* damaged records handed out */
 	char *text;  /* TEXT_MAX + 1 */
 	char *dict;  /* the record's dictionary */
 	size_t dict_cap;
@@ -576,10 +581,24 @@ static struct ptw_error *lockless_next(struct ptw_printk *pk, struct ptw_printk_
 	while (pk->ids_left) {
 		uint64_t id = pk->next_id;
 
+		if (!pk->budget) {
+			pk->ids_left = 0;
+			rec->have_seq = false;
+			set_damage(pk, rec, "stopped at descriptor %" PRIu64 ": the caller's budget of descriptors is spent", id);
+			*done_ret = false;
+			return NULL;
+		}
+		pk->budget--;
 		pk->next_id = (id + 1) & DESC_ID_MASK;
 		pk->ids_left--;
 		memset(rec, 0, sizeof(*rec));
 		if (lockless_record(pk, id, rec)) {
+			if (rec->damage && ++pk->damaged > MAX_DAMAGED) {
+				pk->ids_left = 0;
+				return ptw_error_create(PTW_E_BAD_DATA,
+							"the kernel log: more than %u damaged records, the last at descriptor %" PRIu64
+							": the ring is corrupt", MAX_DAMAGED, id);
+			}
 			*done_ret = false;
 			return NULL;
 		}
@@ -678,6 +697,13 @@ static struct ptw_error *legacy_next(struct ptw_printk *pk, struct ptw_printk_re
 	while (!pk->legacy_done && pk->idx != pk->next_idx && pk->steps_left) {
 		uint64_t at = pk->idx;
 
+		if (!pk->budget) {
+			pk->legacy_done = true;
+			set_damage(pk, rec, "stopped at log_buf offset 0x%" PRIx64 ": the caller's budget of records is spent", at);
+			*done_ret = false;
+			return NULL;
+		}
+		pk->budget--;
 		pk->steps_left--;
 		/* No room for a header before the end: the kernel wrapped. */
 		if (at + g->hdr_size > pk->buf_len) {
@@ -781,6 +807,7 @@ struct ptw_error *ptw_printk_open_reader(const struct ptw_vmcoreinfo *vi, ptw_pr
 		return &ptw_enomem;
 	pk->read = read;
 	pk->read_arg = arg;
+	pk->budget = UINT64_MAX;
 	/* The dict holds up to two u16-sized dictionaries (raw and split). */
 	pk->dict_cap = 2 * (TEXT_MAX + 1);
 	pk->text = malloc(TEXT_MAX + 1);
@@ -820,6 +847,11 @@ struct ptw_error *ptw_printk_open(struct ptw_vmem *vm, const struct ptw_vmcorein
 struct ptw_error *ptw_printk_next(struct ptw_printk *pk, struct ptw_printk_record *rec, bool *done_ret)
 {
 	return pk->kind == KIND_LOCKLESS ? lockless_next(pk, rec, done_ret) : legacy_next(pk, rec, done_ret);
+}
+
+void ptw_printk_set_budget(struct ptw_printk *pk, uint64_t steps)
+{
+	pk->budget = steps;
 }
 
 const char *ptw_printk_kind(const struct ptw_printk *pk)

@@ -71,8 +71,16 @@ struct ptw_error *ptw_printk_open_reader(const struct ptw_vmcoreinfo *vi, ptw_pr
 					 void *arg, struct ptw_printk **ret);
 
 /** The next record, oldest first; *done_ret true (and rec unset) after the
- * last. Damaged records are records with rec->damage set. */
+ * last. Damaged records are records with rec->damage set; after 4096 of them
+ * the ring is taken to be corrupt and BAD_DATA ends the iteration. */
 struct ptw_error *ptw_printk_next(struct ptw_printk *pk, struct ptw_printk_record *rec, bool *done_ret);
+
+/** Visit at most steps descriptors (log_buf: records) from now on, in all;
+ * reaching the limit ends the iteration with one damaged record saying so.
+ * Without it the limit is what the buffer's header states (at most 2^26
+ * descriptors, 2^31 bytes of log_buf), which a caller that must answer fast
+ * (a fuzzer, an interactive tool) may want to cut. */
+void ptw_printk_set_budget(struct ptw_printk *pk, uint64_t steps);
 
 /** "lockless ring buffer" or "log_buf". */
 const char *ptw_printk_kind(const struct ptw_printk *pk);

@@ -124,7 +124,8 @@ class Lockless:
     def header(self, count_bits=None):
         rb = bytearray(88)
         struct.pack_into("<IxxxxQQQQQ", rb, 0, self.COUNT_BITS if count_bits is None else count_bits,
-                         va(self.DESCS), va(self.INFOS), self.head_id, self.tail_id, 0)
+                         getattr(self, "descs_va", va(self.DESCS)), va(self.INFOS), self.head_id,
+                         (self.head_id - (1 << count_bits) + 1) & MASK62 if count_bits else self.tail_id, 0)
         struct.pack_into("<IxxxxQQQ", rb, 48, self.SIZE_BITS, va(self.DATA), self.head_lpos % (1 << 64),
                          self.tail_lpos % (1 << 64))
         return rb
@@ -232,6 +233,13 @@ def lockless(variant):
         struct.pack_into("<H", r.infos, 88 * slot + 16, 4000)
         directive = "# warn: record seq %d .*text_len 4000 exceeds" % victim[1]
         shown = [x for x in shown if x is not victim]
+    elif variant == "unmapped":
+        # the largest ring the kernel allows, its descriptors nowhere: each
+        # one is damaged, and the reader gives up after 4096 of them
+        count_bits = 26
+        r.descs_va = va(0x40000000)
+        directive = "# fail: more than 4096 damaged records"
+        shown = []
     elif variant == "count":
         count_bits = 40
         directive = "# fail: claims 2\\^40 descriptors"

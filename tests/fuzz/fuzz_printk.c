@@ -14,9 +14,9 @@
 #include "vmcoreinfo.h"
 
 #define MEM_BASE UINT64_C(0xffff888000100000)
-/* The reader's own loops are bounded by the ring sizes; this only keeps one
- * input from taking the fuzzer's whole time budget. */
-#define MAX_RECORDS 200000
+/* The reader's own loops are bounded by the ring sizes (up to 2^26
+ * descriptors); its budget keeps one input from taking the fuzzer's time. */
+#define BUDGET 2048
 
 struct mem {
 	const uint8_t *data;
@@ -81,7 +81,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!err)
 		err = ptw_printk_open_reader(&vi, read_mem, &m, &pk);
-	for (unsigned i = 0; !err && i < MAX_RECORDS; i++) {
+	if (!err)
+		ptw_printk_set_budget(pk, BUDGET);
+	for (unsigned i = 0; !err && i < BUDGET + 4; i++) {
 		struct ptw_printk_record rec;
 		bool done;
 
