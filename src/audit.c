@@ -105,7 +105,7 @@ static void on_range(void *arg, const struct ptw_map_range *r)
 	    (!in_memory(&st->mem, r->pa) || !in_memory(&st->mem, r->pa + (r->end - r->start) - 1))) {
 		struct ptw_finding f = range_finding("outside-memory", r);
 		snprintf(f.detail, sizeof(f.detail),
-			 "normal-memory mapping of physical 0x%" PRIx64 "-0x%" PRIx64
+			 "normal-memory mapping of physical %" PRIx64 "-%" PRIx64
 			 " outside the dump's physical memory", r->pa, r->pa + (r->end - r->start));
 		report(st, &f);
 	}
@@ -119,12 +119,12 @@ static void on_range(void *arg, const struct ptw_map_range *r)
 			struct ptw_finding f = range_finding("linear-map-mismatch", r);
 			if (have_linear)
 				snprintf(f.detail, sizeof(f.detail),
-					 "linear map VA 0x%" PRIx64 " maps PA 0x%" PRIx64
-					 ", but PHYS_OFFSET/PAGE_OFFSET put that PA at 0x%" PRIx64,
+					 "linear map VA %" PRIx64 " maps PA %" PRIx64
+					 ", but PHYS_OFFSET/PAGE_OFFSET put that PA at %" PRIx64,
 					 r->start, r->pa, linear);
 			else
 				snprintf(f.detail, sizeof(f.detail),
-					 "linear map VA 0x%" PRIx64 " maps PA 0x%" PRIx64
+					 "linear map VA %" PRIx64 " maps PA %" PRIx64
 					 ", which the layout puts outside the linear map", r->start, r->pa);
 			report(st, &f);
 		}
@@ -257,7 +257,7 @@ static struct ptw_error *audit_config(struct check_state *st, struct ptw_walker 
 			struct ptw_finding f = { .kind = "config-conflict", .has_va = true, .va = stext,
 						 .has_pa = true, .pa = want };
 			snprintf(f.detail, sizeof(f.detail),
-				 "the kernel table (root 0x%" PRIx64 ") does not map SYMBOL(_stext): %s",
+				 "the kernel table (root %" PRIx64 ") does not map SYMBOL(_stext): %s",
 				 x->kernel.root_pa, ptw_walk_status_name(r.status));
 			report(st, &f);
 		} else if (r.pa != want) {
@@ -265,7 +265,7 @@ static struct ptw_error *audit_config(struct check_state *st, struct ptw_walker 
 						 .has_pa = true, .pa = r.pa, .has_level = true,
 						 .level = r.level, .has_raw = true, .raw = r.raw };
 			snprintf(f.detail, sizeof(f.detail),
-				 "SYMBOL(_stext) maps to PA 0x%" PRIx64 " but kimage_voffset puts it at 0x%" PRIx64,
+				 "SYMBOL(_stext) maps to PA %" PRIx64 " but kimage_voffset puts it at %" PRIx64,
 				 r.pa, want);
 			report(st, &f);
 		}

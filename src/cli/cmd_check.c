@@ -4,6 +4,7 @@
 
 #include "audit.h"
 #include "cli.h"
+#include "format.h"
 #include "json.h"
 #include "xlat_cli.h"
 
@@ -36,15 +37,15 @@ static void print_finding(void *arg, const struct ptw_finding *f)
 	}
 	printf("%-20s", f->kind);
 	if (f->has_va)
-		printf(" va %016" PRIx64, f->va);
+		printf(" va " PTW_HEX, f->va);
 	if (f->has_va && f->end)
-		printf("-%016" PRIx64, f->end);
+		printf("-" PTW_HEX, f->end);
 	if (f->has_pa)
-		printf(" pa %" PRIx64, f->pa);
+		printf(" pa " PTW_HEX, f->pa);
 	if (f->has_level)
 		printf(" level %d", f->level);
 	if (f->has_raw)
-		printf(" raw %" PRIx64, f->raw);
+		printf(" raw " PTW_HEX, f->raw);
 	printf("  %s\n", f->detail);
 }
 

@@ -1,9 +1,11 @@
 /* ptwalk info: what the dump is. Every value comes from the dump or is null. */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "format.h"
 #include "json.h"
 #include "types_dump.h"
 
@@ -43,8 +45,6 @@ static bool print_range(const struct ptw_phys_range *r, void *arg)
 		ptw_json_field_hex(p->json, "end", r->end);
 		ptw_json_field_u64(p->json, "pages", pages);
 		ptw_json_end_object(p->json);
-	} else {
-		printf("  %016" PRIx64 "-%016" PRIx64 "  %" PRIu64 " pages\n", r->start, r->end, pages);
 	}
 	p->count++;
 	return true;
@@ -82,6 +82,54 @@ static void json_xlat(struct ptw_json *j, const struct ptw_xlat *x)
 	ptw_json_end_object(j);
 }
 
+/* Text is a list of `label: value`, every value in one column (after the
+ * longest label, "  kimage_voffset:"); what the dump does not give is
+ * "unknown". Hex and sizes as src/cli/format.h says. */
+#define INFO_LABEL_WIDTH 18
+
+static void field(const char *label, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void field(const char *label, const char *fmt, ...)
+{
+	va_list ap;
+	char with_colon[INFO_LABEL_WIDTH + 2];
+
+	snprintf(with_colon, sizeof(with_colon), "%s:", label);
+	printf("%-*s", INFO_LABEL_WIDTH, with_colon);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+static void field_hex(const char *label, bool have, uint64_t v)
+{
+	if (have)
+		field(label, PTW_HEX, v);
+	else
+		field(label, "unknown");
+}
+
+static void field_size(const char *label, uint64_t size)
+{
+	char text[PTW_SIZE_TEXT_MAX];
+
+	if (!size) {
+		field(label, "unknown");
+		return;
+	}
+	ptw_size_text(size, text, sizeof(text));
+	field(label, "%s", text);
+}
+
+static bool print_range_text(const struct ptw_phys_range *r, void *arg)
+{
+	uint64_t *page_size = arg;
+
+	printf("%-*s" PTW_HEX "-" PTW_HEX "  %" PRIu64 " pages\n", INFO_LABEL_WIDTH, "", r->start, r->end,
+	       (r->end - r->start) / *page_size);
+	return true;
+}
+
 /* Where symbols come from: kallsyms is only probed (count and addresses,
  * not the names), so info stays fast; -k and -m files are loaded and checked. */
 static void json_symbols(struct ptw_json *j, const struct ptw_sym_summary *s)
@@ -108,17 +156,16 @@ static void text_symbols(const struct ptw_cli *cli, const struct ptw_sym_summary
 {
 	const char *from = s->source == PTW_SYM_VMLINUX ? cli->vmlinux
 			 : s->source == PTW_SYM_SYSTEM_MAP ? cli->system_map : NULL;
+	const char *text_only = s->data_symbols == 0 && s->source == PTW_SYM_KALLSYMS
+		? ", text only (kernel built without CONFIG_KALLSYMS_ALL: -m or -k name data)" : "";
 
 	if (s->source == PTW_SYM_NONE)
-		printf("symbols:      none");
+		field("symbols", "none%s", text_only);
 	else
-		printf("symbols:      %s%s%s, %zu", ptw_sym_source_name(s->source), from ? " " : "",
-		       from ? from : "", s->count);
-	if (s->data_symbols == 0 && s->source == PTW_SYM_KALLSYMS)
-		printf(", text only (kernel built without CONFIG_KALLSYMS_ALL: -m or -k name data)");
-	printf("\n");
+		field("symbols", "%s%s%s, %zu%s", ptw_sym_source_name(s->source), from ? " " : "", from ? from : "",
+		      s->count, text_only);
 	if (s->refused != PTW_SYM_NONE)
-		printf("  %s not used: %s\n", ptw_sym_source_name(s->refused), s->refused_why);
+		field("  not used", "%s: %s", ptw_sym_source_name(s->refused), s->refused_why);
 }
 
 /* Where types would come from, without loading them (info stays fast):
@@ -147,20 +194,18 @@ static void json_types(struct ptw_json *j, const struct ptw_types_choice *c, con
 
 static void text_types(const struct ptw_cli *cli, const struct ptw_types_choice *c, const struct ptw_error *why)
 {
+	char where[160];
+
 	if (why) {
-		printf("types:        none (%s)\n", why->message);
+		field("types", "none (%s)", why->message);
 		return;
 	}
-	printf("types:        %s, ", c->source);
 	if (c->have_address)
-		printf("in the dump at %016" PRIx64 " (%" PRIu64 " bytes)", c->address, c->size);
-	else if (strcmp(c->from, "vmlinux") == 0)
-		printf("from %s", cli->vmlinux);
+		snprintf(where, sizeof(where), "in the dump at " PTW_HEX " (%" PRIu64 " bytes)", c->address, c->size);
 	else
-		printf("from %s", cli->btf);
-	if (c->skipped)
-		printf(" (%s)", c->skipped);
-	printf("\n");
+		snprintf(where, sizeof(where), "from %s", strcmp(c->from, "vmlinux") == 0 ? cli->vmlinux : cli->btf);
+	field("types", "%s, %s%s%s%s", c->source, where, c->skipped ? " (" : "", c->skipped ? c->skipped : "",
+	      c->skipped ? ")" : "");
 }
 
 static struct ptw_error *info_json(const struct ptw_cli *cli, struct ptw_dump *dump,
@@ -244,60 +289,53 @@ static struct ptw_error *info_text(const struct ptw_cli *cli, struct ptw_dump *d
 				   const struct ptw_sym_summary *syms)
 {
 	struct ptw_source *src = dump->src;
-	printf("file:         %s\n", cli->dump_path);
-	printf("format:       %s", src->format);
-	bool first = true;
-	for (size_t i = 0; i < NCOMPRESSION; i++) {
-		if (src->compression & compression_names[i].bit) {
-			printf("%s%s", first ? ", pages compressed with " : ", ", compression_names[i].name);
-			first = false;
-		}
-	}
-	printf("%s\n", src->incomplete ? " (INCOMPLETE)" : "");
-	printf("arch:         %s%s%s%s\n", or_unknown(ptw_arch_name(dump->arch)),
-	       dump->arch_source ? " (from " : "", dump->arch_source ? dump->arch_source : "",
-	       dump->arch_source ? ")" : "");
-	printf("kernel:       %s\n", or_unknown(ptw_vmcoreinfo_get(&dump->vmcoreinfo, "OSRELEASE")));
-	if (dump->page_size)
-		printf("page size:    %" PRIu64 "\n", dump->page_size);
-	else
-		printf("page size:    unknown\n");
-	if (src->block_size)
-		printf("block size:   %" PRIu32 "\n", src->block_size);
+	char compression[64] = "";
+	size_t n = 0;
+	char size[PTW_SIZE_TEXT_MAX];
+
+	field("file", "%s", cli->dump_path);
+	for (size_t i = 0; i < NCOMPRESSION; i++)
+		if (src->compression & compression_names[i].bit)
+			n += (size_t)snprintf(compression + n, sizeof(compression) - n, "%s%s",
+					      n ? ", " : ", pages compressed with ", compression_names[i].name);
+	field("format", "%s%s%s", src->format, compression, src->incomplete ? " (INCOMPLETE)" : "");
+	field("arch", "%s%s%s%s", or_unknown(ptw_arch_name(dump->arch)), dump->arch_source ? " (from " : "",
+	      dump->arch_source ? dump->arch_source : "", dump->arch_source ? ")" : "");
+	field("kernel", "%s", or_unknown(ptw_vmcoreinfo_get(&dump->vmcoreinfo, "OSRELEASE")));
+	field_size("page size", dump->page_size);
+	field_size("block size", src->block_size);
 	if (src->dump_level >= 0)
-		printf("dump level:   %d\n", src->dump_level);
-	printf("cpus:         %zu\n", src->ncpus);
+		field("dump level", "%d", src->dump_level);
+	else
+		field("dump level", "unknown");
+	field("cpus", "%zu", src->ncpus);
 
 	uint64_t present, excluded, unit = counting_page_size(dump);
 	struct ptw_error *err = src->ops->count_pages(src, unit, &present, &excluded);
 	if (err)
 		return err;
-	printf("memory:       %" PRIu64 " pages present, %" PRIu64 " excluded (%" PRIu64 "-byte pages)\n",
-	       present, excluded, unit);
-	struct range_printer rp = { .json = NULL, .page_size = unit };
-	err = ptw_source_for_each_range(src, print_range, &rp);
+	ptw_size_text(unit, size, sizeof(size));
+	field("memory", "%" PRIu64 " pages present, %" PRIu64 " excluded (%s pages)", present, excluded, size);
+	err = ptw_source_for_each_range(src, print_range_text, &unit);
 	if (err)
 		return err;
-	printf("vmcoreinfo:   %zu entries, %zu symbols\n", dump->vmcoreinfo.count,
-	       count_symbols(&dump->vmcoreinfo));
+	field("vmcoreinfo", "%zu entries, %zu symbols", dump->vmcoreinfo.count, count_symbols(&dump->vmcoreinfo));
 	if (dump->have_xlat) {
 		const struct ptw_xlat *x = &dump->xlat;
-		printf("translation:  %u-byte granule, VA_BITS %u (running %u), PA bits %u, %u levels, %s descriptors\n",
-		       x->granule, x->va_bits, x->vabits_actual, x->pa_bits, x->levels,
-		       or_unknown(ptw_pte_format_name(x->fmt)));
-		printf("  root:          %016" PRIx64 " (%s)\n", x->root_pa, or_unknown(x->root_source));
-		if (x->layout != PTW_LAYOUT_UNKNOWN)
-			printf("  layout:        %s\n", ptw_layout_name(x->layout));
-		if (x->have_page_offset)
-			printf("  page_offset:   %016" PRIx64 "\n", x->page_offset);
-		if (x->have_phys_offset)
-			printf("  phys_offset:   %016" PRIx64 "\n", (uint64_t)x->phys_offset);
-		if (x->have_kimage_voffset)
-			printf("  kimage_voffset: %016" PRIx64 "\n", x->kimage_voffset);
-		if (x->have_kaslr_offset)
-			printf("  kaslr_offset:  %016" PRIx64 "\n", x->kaslr_offset);
+		ptw_size_text(x->granule, size, sizeof(size));
+		field("translation", "%s granule, VA_BITS %u (running %u), PA bits %u, %u levels, %s descriptors",
+		      size, x->va_bits, x->vabits_actual, x->pa_bits, x->levels,
+		      or_unknown(ptw_pte_format_name(x->fmt)));
+		field("  root", PTW_HEX " (%s)", x->root_pa, or_unknown(x->root_source));
+		if (dump->arch == PTW_ARCH_ARM64) /* flipped or legacy: an arm64 question */
+			field("  layout", "%s",
+			      x->layout != PTW_LAYOUT_UNKNOWN ? ptw_layout_name(x->layout) : "unknown");
+		field_hex("  page_offset", x->have_page_offset, x->page_offset);
+		field_hex("  phys_offset", x->have_phys_offset, (uint64_t)x->phys_offset);
+		field_hex("  kimage_voffset", x->have_kimage_voffset, x->kimage_voffset);
+		field_hex("  kaslr_offset", x->have_kaslr_offset, x->kaslr_offset);
 	} else {
-		printf("translation:  unknown (%s)\n", dump->xlat_error->message);
+		field("translation", "unknown (%s)", dump->xlat_error->message);
 	}
 	text_symbols(cli, syms);
 	struct ptw_types_choice tc;

@@ -108,10 +108,10 @@ static int run_layout(struct ptw_cli *cli)
 			ptw_json_field_string(&j, "source", r->source);
 			ptw_json_end_object(&j);
 		} else {
-			char sz[32];
+			char sz[PTW_SIZE_TEXT_MAX];
 
 			ptw_size_text(size, sz, sizeof(sz));
-			printf("%016" PRIx64 "  %016" PRIx64 "  %8s  %s\n", r->start, r->end - 1, sz, r->name);
+			printf(PTW_COL_HEX "  " PTW_COL_HEX "  %8s  %s\n", r->start, r->end - 1, sz, r->name);
 		}
 	}
 	if (cli->json) {

@@ -34,7 +34,7 @@ static int run_ptov(struct ptw_cli *cli)
 		return ptw_cli_fail(cli, err);
 	ptw_json_init(&j, stdout);
 	if (!cli->json)
-		printf("PHYSICAL          VIRTUAL\n");
+		printf("VIRTUAL           PHYSICAL\n");
 	for (size_t i = 0; i < cli->nargs; i++) {
 		uint64_t pa, lin = 0, kva = 0;
 		bool hl = false, hk = false;
@@ -65,12 +65,13 @@ static int run_ptov(struct ptw_cli *cli)
 			ptw_json_end_object(&j);
 			ptw_json_newline(&j);
 		} else {
+			/* crash's order: the answer first, then the address asked about */
 			if (hl)
-				printf("%-16" PRIx64 "  %" PRIx64 "\n", pa, lin);
+				printf(PTW_COL_HEX "  " PTW_HEX "\n", lin, pa);
 			if (hk)
-				printf("%-16" PRIx64 "  %" PRIx64 "  (kernel image)\n", pa, kva);
+				printf(PTW_COL_HEX "  " PTW_HEX "  (kernel image)\n", kva, pa);
 			if (!hl && !hk)
-				printf("%-16" PRIx64 "  (no kernel mapping)\n", pa);
+				printf("%-16s  " PTW_HEX "  (no kernel mapping)\n", "-", pa);
 		}
 	}
 	ptw_xctx_close(&c);
@@ -82,7 +83,9 @@ const struct ptw_command ptw_cmd_ptov = {
 	.run = run_ptov,
 	.synopsis = "DUMP PADDR... [--json]",
 	.summary = "physical to virtual: the linear-map alias, and the kernel image alias",
-	.details = "The linear alias is __phys_to_virt() of the dump's kernel; the image alias\n"
+	.details = "Text as crash prints it: VIRTUAL then PHYSICAL, one line per alias; an address\n"
+		   "with neither prints - and (no kernel mapping), exit 4.\n"
+		   "The linear alias is __phys_to_virt() of the dump's kernel; the image alias\n"
 		   "(PA + kimage_voffset) is shown only where the tables map it back to PADDR.",
 	.options = PTW_OPTS_COMMON,
 	.min_args = 1,
