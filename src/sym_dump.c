@@ -119,7 +119,7 @@ struct ptw_error *ptw_dump_symbols(struct ptw_dump *dump, const struct ptw_symta
 		struct ptw_error *e = dump->symbols_error;
 		struct ptw_error *copy = e->has_offset ? ptw_error_at(e->code, e->offset, "%s", e->message)
 						       : ptw_error_create(e->code, "%s", e->message);
-		return copy;
+		return ptw_error_in_file(copy, e->file);
 	}
 	*ret = dump->symtab;
 	return NULL;

@@ -47,7 +47,7 @@ struct ptw_error *ptw_sysmap_load(const char *path, uint64_t kaslr_offset, struc
 	struct ptw_error *err = NULL;
 
 	if (!f)
-		return ptw_error_errno(errno, "%s", path);
+		return ptw_error_in_file(ptw_error_errno(errno, "cannot open"), path);
 	while ((n = getline(&line, &cap, f)) > 0) {
 		char *addr = line, *type, *name, *end;
 		uint64_t address;
@@ -76,12 +76,11 @@ struct ptw_error *ptw_sysmap_load(const char *path, uint64_t kaslr_offset, struc
 		count++;
 	}
 	if (!err && ferror(f))
-		err = ptw_error_errno(errno, "reading %s", path);
+		err = ptw_error_errno(errno, "reading");
 	if (!err && count == 0)
 		err = ptw_error_create(PTW_E_BAD_DATA, "no symbols in it");
 	free(line);
 	fclose(f);
-	if (err && err != &ptw_enomem && !(err->code == PTW_E_OS))
-		err = ptw_error_prepend(err, "%s", path);
-	return err;
+	/* The System.map is at fault, not the dump: the CLI names it. */
+	return ptw_error_in_file(err, path);
 }
