@@ -60,6 +60,7 @@ struct check_state {
 	uint64_t missing_tables;
 	uint64_t first_missing_va, first_missing_pa;
 	uint64_t wx_pages, user_pages;
+	uint64_t linear_end; /* where the linear map ends (x->page_end, less a KASAN shadow) */
 };
 
 static void report(struct check_state *st, struct ptw_finding *f)
@@ -111,7 +112,7 @@ static void on_range(void *arg, const struct ptw_map_range *r)
 	}
 	/* The linear map must be the layout's arithmetic (__phys_to_virt). */
 	if (st->kernel_half && st->x->ops->ptov && st->x->have_page_end && r->start >= st->x->linear_start &&
-	    r->start < st->x->page_end) {
+	    r->start < st->linear_end) {
 		bool have_linear, have_kimage;
 		uint64_t linear, kimage;
 		st->x->ops->ptov(st->x, r->pa, &have_linear, &linear, &have_kimage, &kimage);
@@ -274,6 +275,41 @@ static struct ptw_error *audit_config(struct check_state *st, struct ptw_walker 
 	return NULL;
 }
 
+/* A KASAN kernel's shadow takes the top of what is otherwise the linear
+ * map (arm64 6.12: PAGE_END = KASAN_SHADOW_START). Where the top page of
+ * the linear map is mapped (no RAM lies that high) and lies where the
+ * kernel shares tables on purpose, the linear map ends where that stretch
+ * starts: the lowest such VA, found by bisection (at most 64 steps). */
+static struct ptw_error *find_linear_end(struct check_state *st, struct ptw_walker *w)
+{
+	const struct ptw_xlat *x = st->x;
+	uint64_t top = x->page_end - x->granule, lo, hi;
+	struct ptw_walk_result r;
+	struct ptw_error *err;
+
+	st->linear_end = x->page_end;
+	if (!x->have_page_end || !x->page_end || !st->pd->kernel_aliases || x->page_end <= x->linear_start ||
+	    !st->pd->kernel_aliases(x, top))
+		return NULL;
+	err = ptw_walk(w, &x->kernel, top, &r);
+	if (err)
+		return err;
+	if (r.status != PTW_WALK_OK)
+		return NULL;
+	lo = x->linear_start;
+	hi = top; /* kernel_aliases(hi) holds; find the lowest such */
+	while (hi - lo > x->granule) {
+		uint64_t mid = lo + (hi - lo) / 2;
+
+		if (st->pd->kernel_aliases(x, mid))
+			hi = mid;
+		else
+			lo = mid;
+	}
+	st->linear_end = hi & ~(x->granule - 1);
+	return NULL;
+}
+
 struct ptw_error *ptw_check_run(struct ptw_dump *dump, struct ptw_walker *w,
 				const struct ptw_check_options *opts, ptw_finding_fn *fn, void *arg,
 				uint64_t *count_ret)
@@ -291,7 +327,9 @@ struct ptw_error *ptw_check_run(struct ptw_dump *dump, struct ptw_walker *w,
 	}
 	ptw_walker_check_leaf(w, false);
 	if (opts->kernel) {
-		err = audit_config(&st, w);
+		err = find_linear_end(&st, w);
+		if (!err)
+			err = audit_config(&st, w);
 		if (!err)
 			err = audit_tree(&st, w, &st.x->kernel, -(UINT64_C(1) << st.x->kernel.va_bits), 0, true);
 	}

@@ -163,8 +163,32 @@ static struct ptw_error *arm64_view(const struct ptw_xlat *x, const struct ptw_v
 	if (!vmalloc_end || !vmemmap_start || !vmemmap_end)
 		return ptw_error_create(PTW_E_NOT_PRESENT,
 					"VMCOREINFO lacks NUMBER(VMALLOC_END/VMEMMAP_START/VMEMMAP_END): region markers unknown");
-	m[n++] = (struct ptw_marker){ page_offset, "Linear Mapping start" };
-	m[n++] = (struct ptw_marker){ page_end, "Linear Mapping end" };
+	if (!old) {
+		/* 6.12 asm/memory.h with KASAN (generic or software tags):
+		 * PAGE_END = KASAN_SHADOW_START = KASAN_SHADOW_END - (1 <<
+		 * (vabits_actual - KASAN_SHADOW_SCALE_SHIFT)), and with Kconfig's
+		 * default KASAN_SHADOW_OFFSET, KASAN_SHADOW_END = _PAGE_END(
+		 * VA_BITS_MIN). The top of that range is the shadow of the top
+		 * of the address space, always mapped (by the early shadow at
+		 * least), where a kernel without KASAN has its linear map's top,
+		 * far above any RAM. Scale 3 (generic) maps 1/8 of the space:
+		 * the shadow's start then is mapped too; scale 4 (tags) 1/16. */
+		uint64_t shadow_end = page_end_of(va_bits_min(x));
+
+		if (is_mapped && is_mapped(arg, shadow_end - page)) {
+			unsigned scale = is_mapped(arg, shadow_end - (UINT64_C(1) << (x->vabits_actual - 3))) ? 3 : 4;
+
+			page_end = shadow_end - (UINT64_C(1) << (x->vabits_actual - scale));
+			m[n++] = (struct ptw_marker){ page_offset, "Linear Mapping start" };
+			m[n++] = (struct ptw_marker){ page_end, "Linear Mapping end" };
+			m[n++] = (struct ptw_marker){ page_end, "Kasan shadow start" };
+			m[n++] = (struct ptw_marker){ shadow_end, "Kasan shadow end" };
+		}
+	}
+	if (n == 0) {
+		m[n++] = (struct ptw_marker){ page_offset, "Linear Mapping start" };
+		m[n++] = (struct ptw_marker){ page_end, "Linear Mapping end" };
+	}
 	m[n++] = (struct ptw_marker){ modules_vaddr, "Modules start" };
 	m[n++] = (struct ptw_marker){ modules_end, "Modules end" };
 	m[n++] = (struct ptw_marker){ vmalloc_start, "vmalloc() area" };
@@ -225,7 +249,21 @@ static bool arm64_is_device(uint64_t prot)
 	return attr == MT_DEVICE_nGnRnE || attr == MT_DEVICE_nGnRE;
 }
 
+/* mm/kasan/init.c: kasan_populate_early_shadow() points every entry over
+ * the unpopulated shadow at the one kasan_early_shadow_{p4d,pud,pmd,pte}
+ * table of the level below. The shadow lies below _PAGE_END(VA_BITS_MIN)
+ * (see arm64_view); take the larger, generic, extent. */
+static bool arm64_kernel_aliases(const struct ptw_xlat *x, uint64_t va)
+{
+	uint64_t shadow_end = page_end_of(va_bits_min(x));
+
+	if (x->layout != PTW_LAYOUT_FLIPPED || x->vabits_actual < 4)
+		return false;
+	return va < shadow_end && va >= shadow_end - (UINT64_C(1) << (x->vabits_actual - 3));
+}
+
 const struct ptw_ptdump_ops ptw_ptdump_arm64 = {
+	.kernel_aliases = arm64_kernel_aliases,
 	.prot = arm64_prot,
 	.format = arm64_format,
 	.kernel_level = arm64_kernel_level,
