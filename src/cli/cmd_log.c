@@ -195,7 +195,9 @@ const struct ptw_command ptw_cmd_log = {
 		"--caller adds the caller id as CONFIG_PRINTK_CALLER kernels print it:\n"
 		"\"[    1.047661][    T1] ...\" (T: task id, C: CPU).\n"
 		"--json: one record a line: seq, ts_nsec, level, facility, caller, text, dict.",
-	.options = PTW_OPTS_COMMON | PTW_OPT_LEVEL | PTW_OPT_CALLER,
+	/* VMCOREINFO describes the buffer: symbols and types (-k, -m, --btf)
+	 * would change nothing, so they are refused rather than ignored. */
+	.options = PTW_OPT_JSON | PTW_OPT_SET | PTW_OPT_QUIET | PTW_OPT_LEVEL | PTW_OPT_CALLER,
 	.min_args = 0,
 	.max_args = 0,
 };

@@ -79,4 +79,9 @@ if [ "$(cut -c16- "$WORK/out")" = "$(printf 'tab\there, escape \\x1b[31m, bell \
 if grep -qx '\[    6.000000\]\[   T44\] the last record' "$WORK/out"; then
 	ok "--caller prints [%6s] after the time"; else not_ok "--caller"; head -3 "$WORK/out" | sed 's/^/#   /'; fi
 expect_exit 2 "--level 8 is a usage error" -- "$PTWALK" log "$WORK/dump" --level 8
+# the log needs VMCOREINFO only: an option that would change nothing is refused
+for opt in "-k $WORK/dump" "-m $WORK/dump" "--btf $WORK/dump"; do
+	expect_exit 2 "log refuses ${opt%% *}" -- "$PTWALK" log "$WORK/dump" $opt
+	expect_stderr "does not apply to log" "named"
+done
 finish
