@@ -95,7 +95,7 @@ int main(int argc, char **argv)
 		if (!cmd && not_implemented_yet(argv[2]))
 			return PTW_EXIT_USAGE;
 		if (!cmd) {
-			fprintf(stderr, "ptwalk: unknown command '%s'\n", argv[2]);
+			fprintf(stderr, "ptwalk: %s: unknown command\n", argv[2]);
 			return PTW_EXIT_USAGE;
 		}
 		ptw_cli_print_help(cmd);
@@ -105,7 +105,7 @@ int main(int argc, char **argv)
 	if (!cmd && not_implemented_yet(name))
 		return PTW_EXIT_USAGE;
 	if (!cmd) {
-		fprintf(stderr, "ptwalk: unknown command '%s'\n", name);
+		fprintf(stderr, "ptwalk: %s: unknown command\n", name);
 		print_usage(stderr);
 		return PTW_EXIT_USAGE;
 	}
