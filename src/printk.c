@@ -200,7 +200,7 @@ static struct ptw_error *window_read(struct ptw_printk *pk, struct window *w, ui
 		end = w->array_va + w->array_len;
 		if (end - start > WINDOW_SIZE)
 			end = start + WINDOW_SIZE;
-		if (va + len <= end) {
+		if (len <= end - va) {
 			w->len = 0;
 			struct ptw_error *err = pk->read(pk->read_arg, start, w->buf, (size_t)(end - start));
 			if (!err) {
