@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """The examples of README and man/ptwalk.1, run against the committed testdata.
 
-An example is a command line `$ ptwalk ...` whose arguments name a file under
-testdata/, followed by the output it shows: in README, the lines indented by
+An example is a command line `$ ...` that runs ptwalk on a file under
+testdata/ (a pipeline is fine), followed by the output it shows: in README, the lines indented by
 four spaces after `    $ ptwalk ...` up to a blank line; in the man page,
 the lines after `$ ptwalk ...` inside .nf/.fi up to .fi. A trailing comment
-`# NAME` names a symbol of the case's truth.json: the address before it is
-that symbol's (so that examples follow the dumps when they are remade).
+`# NAME` names a symbol of the case's truth.json: the first 0x address of
+the line is that symbol's (so that examples follow the dumps when they are
+remade).
 
     examples.py check SRCDIR BUILDDIR    run each example, compare with the text shown (TAP lines)
     examples.py update SRCDIR BUILDDIR   rewrite the shown outputs (and symbol addresses) from
@@ -23,7 +24,8 @@ import sys
 
 FILES = ("README", "man/ptwalk.1")
 CASE_RE = re.compile(r"testdata/([^/\s]+)/")
-SYMBOL_RE = re.compile(r"(0x[0-9a-fA-F]+)(\s+#\s*([A-Za-z_][A-Za-z0-9_]*)\s*)$")
+SYMBOL_RE = re.compile(r"\s#\s*([A-Za-z_][A-Za-z0-9_]*)\s*$")
+ADDRESS_RE = re.compile(r"0x[0-9a-fA-F]+")
 
 
 def roff_unescape(s):
@@ -60,10 +62,10 @@ def find_examples(path, lines):
                 in_nf = True
             elif line.startswith(".fi"):
                 in_nf = False
-            is_cmd = in_nf and line.startswith("$ ptwalk ")
+            is_cmd = in_nf and line.startswith("$ ") and "ptwalk " in line
             text = roff_unescape(line[2:]) if is_cmd else None
         else:
-            is_cmd = line.startswith("    $ ptwalk ")
+            is_cmd = line.startswith("    $ ") and "ptwalk " in line
             text = line[6:] if is_cmd else None
         if not is_cmd or not CASE_RE.search(text):
             i += 1
@@ -102,10 +104,10 @@ def with_current_symbol(srcdir, command):
         return command
     truth = os.path.join(srcdir, "testdata", case.group(1), "truth.json")
     with open(truth) as f:
-        value = json.load(f).get("symbols", {}).get(m.group(3))
+        value = json.load(f).get("symbols", {}).get(m.group(1))
     if not value:
-        sys.exit("%s: no symbol %s in %s" % (command, m.group(3), truth))
-    return command[:m.start(1)] + value + m.group(2)
+        sys.exit("%s: no symbol %s in %s" % (command, m.group(1), truth))
+    return ADDRESS_RE.sub(value, command, count=1)
 
 
 def check(srcdir, builddir):
@@ -151,7 +153,7 @@ def update(srcdir, builddir):
             rc, got, err = run(srcdir, builddir, command)
             if any(not l.strip() for l in got):
                 sys.exit("%s: %s: output has a blank line; pick another example" % (rel, command))
-            if not got:
+            if rc != 0 and not got:
                 sys.exit("%s: %s: no output (exit %d): %s" % (rel, command, rc, err.strip()))
             if man:
                 lines[ex.line_no] = "$ " + roff_escape(command)
