@@ -283,7 +283,8 @@ const struct ptw_command ptw_cmd_vtop = {
 	.summary = "virtual to physical, showing every level of the walk",
 	.details = "ADDR is a virtual address (decimal or 0x hex); '-' reads one per line from stdin.\n"
 		   "Tagged addresses (arm64 TBI/MTE) are untagged by sign-extending bit 55. Addresses\n"
-		   "with bit 55 set walk the kernel table (TTBR1); others need --pgd.\n"
+		   "with bit 55 set walk the kernel table (TTBR1); others need --pgd (without it their\n"
+		   "status is no-user-table).\n"
 		   "Levels are Arm lookup levels: 3 is the last; a 3-level tree starts at 1, a\n"
 		   "5-level (LPA2) one at -1. Exit 4 if any address could not be translated.",
 	.options = PTW_OPTS_COMMON | PTW_OPT_BRIEF | PTW_OPT_PGD | PTW_OPT_PID,
