@@ -19,32 +19,10 @@ static const struct ptw_command *const commands[] = {
 	&ptw_cmd_sym,
 	&ptw_cmd_ps,
 	&ptw_cmd_vmas,
+	&ptw_cmd_gcore,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
-
-/* Commands of the contract (../shared/spec/cli.md) that this build does not
- * have yet; other work is adding them. Until each lands it is "not
- * implemented yet" (exit 2, as a usage error: the dump is never read), not an
- * unknown command. Remove a line when its command joins the table above (a
- * command in that table wins over a line here). */
-static const struct {
-	const char *name, *summary;
-} commands_not_yet[] = {
-	{ "gcore", "an ELF core file of one user process" },
-};
-
-#define NCOMMANDS_NOT_YET (sizeof(commands_not_yet) / sizeof(commands_not_yet[0]))
-
-static bool not_implemented_yet(const char *name)
-{
-	for (size_t i = 0; i < NCOMMANDS_NOT_YET; i++)
-		if (strcmp(commands_not_yet[i].name, name) == 0) {
-			fprintf(stderr, "ptwalk: %s: not implemented yet\n", name);
-			return true;
-		}
-	return false;
-}
 
 static const struct ptw_command *find_command(const char *name)
 {
@@ -63,10 +41,6 @@ static void print_usage(FILE *out)
 		"the dead kernel's page tables in software.\n\nCommands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(out, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
-	for (size_t i = 0; i < NCOMMANDS_NOT_YET; i++)
-		if (!find_command(commands_not_yet[i].name))
-			fprintf(out, "  %-8s %s (not implemented yet)\n", commands_not_yet[i].name,
-				commands_not_yet[i].summary);
 	fprintf(out, "\nExit status: 0 ok, 1 bad or unsupported input, 2 usage, 3 check findings,\n"
 		     "4 an address could not be answered.\n");
 }
@@ -92,8 +66,6 @@ int main(int argc, char **argv)
 			return PTW_EXIT_OK;
 		}
 		const struct ptw_command *cmd = find_command(argv[2]);
-		if (!cmd && not_implemented_yet(argv[2]))
-			return PTW_EXIT_USAGE;
 		if (!cmd) {
 			fprintf(stderr, "ptwalk: %s: unknown command\n", argv[2]);
 			return PTW_EXIT_USAGE;
@@ -102,8 +74,6 @@ int main(int argc, char **argv)
 		return PTW_EXIT_OK;
 	}
 	const struct ptw_command *cmd = find_command(name);
-	if (!cmd && not_implemented_yet(name))
-		return PTW_EXIT_USAGE;
 	if (!cmd) {
 		fprintf(stderr, "ptwalk: %s: unknown command\n", name);
 		print_usage(stderr);
