@@ -195,53 +195,74 @@ static void runs_add(struct open_subtree *o, uint64_t off, int fl, uint64_t fp, 
 	ru->last_prot = lp;
 }
 
-static void feed_note(struct alias_state *as, uint64_t addr, int level, uint64_t prot)
+/* Notes go to the deepest open subtree only; a subtree's runs go into its
+ * parent's when it closes (each note is added once, not once per level). */
+static inline void feed_note(struct alias_state *as, uint64_t addr, int level, uint64_t prot)
 {
-	for (unsigned d = 1; d < as->nopen; d++)
-		runs_add(&as->open[d], addr - as->open[d].start, level, prot, 0, level, prot, 0);
+	if (as->nopen > 1) {
+		struct open_subtree *o = &as->open[as->nopen - 1];
+
+		/* Most notes continue the run: nothing to count. */
+		if (!o->empty && level == o->runs.last_level && prot == o->runs.last_prot)
+			return;
+		runs_add(o, addr - o->start, level, prot, 0, level, prot, 0);
+	}
 }
 
 /* Something the runs cannot carry (a gap, a bad entry, an alias shown as
- * its own run): no subtree around it can be replayed. */
+ * its own run): no subtree around it can be replayed (the parents learn it
+ * when this one closes). */
 static void poison_open(struct alias_state *as)
 {
-	for (unsigned d = 1; d < as->nopen; d++)
-		as->open[d].ok = false;
+	if (as->nopen > 1)
+		as->open[as->nopen - 1].ok = false;
 }
 
 /* Close open[d..]: a subtree listed completely and summable keeps its runs
- * with its table; `complete` false (the walk ended inside) keeps nothing. */
+ * with its table, and adds them to its parent's; `complete` false (the walk
+ * ended inside) keeps nothing. */
 static void close_open(struct alias_state *as, unsigned d, bool complete)
 {
 	while (as->nopen > d && as->nopen > 1) {
 		struct open_subtree *o = &as->open[--as->nopen];
 		struct ptw_table_seen *t = ptw_table_set_find(as->seen, o->pa);
+		bool valid = complete && o->ok && !o->empty;
 
 		if (t) {
 			t->runs = o->runs;
-			t->runs.valid = complete && o->ok && !o->empty;
+			t->runs.valid = valid;
+		}
+		if (as->nopen > 1) {
+			struct open_subtree *p = &as->open[as->nopen - 1];
+			const struct ptw_subtree_runs *ru = &o->runs;
+
+			if (!o->ok)
+				p->ok = false;
+			else if (!o->empty)
+				runs_add(p, o->start - p->start, ru->first_level, ru->first_prot, ru->breaks,
+					 ru->last_level, ru->last_prot, ru->last_offset);
 		}
 	}
 }
 
-/* Make open[] the tables the iterator's last walk went through. */
-static void track_open(struct alias_state *as, const struct ptdump_state *st,
+/* Make open[] the tables the iterator's last walk went through: those it
+ * shared with the walk before stay open, the others close, the new ones
+ * open. */
+static inline void track_open(struct alias_state *as, const struct ptdump_state *st,
 		       const struct ptw_walk_iter *it, const struct ptw_walk_result *r)
 {
 	const struct ptw_geom *g = it->g;
 	unsigned ntables = it->ntables <= g->levels ? it->ntables : g->levels;
-	unsigned d = 1;
+	unsigned d = it->shared + 1 < ntables ? it->shared + 1 : ntables;
 
-	for (; d < as->nopen && d < ntables; d++) {
-		uint64_t size = UINT64_C(1) << g->shift[g->levels - d];
-
-		if (as->open[d].pa != it->tables[d] || as->open[d].start != (r->va & ~(size - 1)))
-			break;
-	}
-	close_open(as, d, true);
+	/* Most results are in the same last table as the one before. */
+	if (as->nopen == ntables && ntables <= d)
+		return;
+	if (as->nopen > d)
+		close_open(as, d > 1 ? d : 1, true);
 	if (as->nopen < 1)
 		as->nopen = 1;
-	for (; d < ntables; d++) {
+	for (d = as->nopen; d < ntables; d++) {
 		unsigned shift = g->shift[g->levels - d];
 		uint64_t size = UINT64_C(1) << shift;
 		struct open_subtree *o = &as->open[d];
@@ -288,9 +309,12 @@ static bool replay(struct ptdump_state *st, struct alias_state *as, const struct
 		st->level = ru->last_level;
 		st->prot = ru->last_prot;
 	}
-	for (unsigned d = 1; d < as->nopen; d++)
-		runs_add(&as->open[d], start - as->open[d].start, ru->first_level, ru->first_prot,
-			 ru->breaks, ru->last_level, ru->last_prot, ru->last_offset);
+	if (as->nopen > 1) {
+		struct open_subtree *o = &as->open[as->nopen - 1];
+
+		runs_add(o, start - o->start, ru->first_level, ru->first_prot, ru->breaks, ru->last_level,
+			 ru->last_prot, ru->last_offset);
+	}
 	return true;
 }
 

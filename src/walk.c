@@ -417,6 +417,7 @@ void ptw_walk_iter_init(struct ptw_walk_iter *it, struct ptw_walker *w, const st
 	it->done = end != 0 && start >= end;
 	it->budget = ITER_BUDGET;
 	it->ntables = 0;
+	it->shared = 0;
 	it->seen = NULL;
 }
 
@@ -460,6 +461,7 @@ struct ptw_error *ptw_walk_next(struct ptw_walk_iter *it, struct ptw_walk_result
 	}
 	it->budget--;
 	first = shared_levels(it, it->va);
+	it->shared = first;
 	/* Bounded: first < g->levels <= PTW_MAX_LEVELS. Assignments, not a
 	 * memcpy of a variable size: a library call per range. */
 	for (unsigned n = 0; n < first; n++)

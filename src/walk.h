@@ -94,6 +94,9 @@ struct ptw_walk_iter {
 	uint64_t tables[PTW_MAX_LEVELS];
 	struct ptw_walk_step path[PTW_MAX_LEVELS];
 	unsigned ntables;
+	/* How many levels the last walk took from the one before: tables[0..
+	 * shared] are the ones it also read, the rest it reached anew. */
+	unsigned shared;
 	/* Tables reached so far (NULL: none kept, every reference is walked). */
 	struct ptw_table_set *seen;
 };

@@ -231,7 +231,7 @@ static int run_maps(struct ptw_cli *cli)
 			start = view.start;
 		}
 		end = 0;
-		if (c.ops->layout) {
+		if (c.ops->layout && o.json_mode) { /* regions name JSON records only */
 			err = c.ops->layout(c.x, &c.dump->vmcoreinfo, va_is_mapped, &o, &o.regions);
 			ptw_error_destroy(err);
 		}
