@@ -329,9 +329,17 @@ struct ptw_error *ptw_tasks_walk(const struct ptw_kmem *mem, const struct ptw_ta
 			ptw_diag_warn(diag, "task 0x%" PRIx64 ": tasks.next is NULL: task list stopped", leader);
 			break;
 		}
-		leader = next - L->task_tasks;
-		if (leader == init_task)
+		if (next - L->task_tasks == init_task)
 			break;
+		/* A wild next: one warning here, rather than one per field. */
+		if ((err = ptw_kmem_u64(mem, next, &probe))) {
+			ptw_diag_warn(diag, "task 0x%" PRIx64 ": tasks.next 0x%" PRIx64 " is not readable memory: task list stopped",
+				      leader, next);
+			ptw_error_destroy(err);
+			err = NULL;
+			break;
+		}
+		leader = next - L->task_tasks;
 	}
 	set_free(&w.seen);
 	return err;

@@ -438,8 +438,8 @@ static bool mm_fits(struct ctx *c, const struct buf *b, uint64_t o, bool *user)
 		return false;
 	if (!mm)
 		return active == 0 || is_kernel_va(active);
-	if (mm != active || !is_kernel_va(mm) || (mm >= b->va && mm - b->va < INIT_TASK_BYTES) ||
-	    (mm < b->va && b->va - mm < INIT_TASK_BYTES))
+	/* An empty list_head also holds two equal pointers: to itself. */
+	if (mm != active || !is_kernel_va(mm) || mm == b->va + o)
 		return false;
 	if ((err = ptw_kmem_u64(c->mem, mm + c->L.mm_pgd, &pgd))) {
 		ptw_error_destroy(err);

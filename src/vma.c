@@ -250,7 +250,9 @@ struct ptw_error *ptw_vmas_walk(const struct ptw_kmem *mem, const struct ptw_tas
 		w->have_mm_fields = true;
 	if (L->have_mm_mt) {
 		unsigned char t[16];
-		struct ptw_maple_limits lim = { .max_nodes = max_vmas, .max_entries = max_vmas };
+		/* A node holds at least one entry or child, so twice the entries
+		 * bounds the nodes of any well-formed tree. */
+		struct ptw_maple_limits lim = { .max_nodes = 2 * max_vmas + 64, .max_entries = max_vmas };
 		char what[64];
 
 		snprintf(what, sizeof(what), "mm 0x%" PRIx64 " VMA tree", mm);

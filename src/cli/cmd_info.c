@@ -8,6 +8,9 @@
 #include "format.h"
 #include "json.h"
 #include "types_dump.h"
+#include "kmem.h"
+#include "task_env.h"
+#include "vmem.h"
 
 static const struct {
 	unsigned bit;
@@ -208,6 +211,35 @@ static void text_types(const struct ptw_cli *cli, const struct ptw_types_choice 
 	      c->skipped ? ")" : "");
 }
 
+/* Where the task and mm offsets come from: the types when there are any;
+ * without them, inference from init_task and the task list, tried here
+ * (only on dumps without types, whose kernels are small). NULL when
+ * neither works. */
+static const char *struct_layout(struct ptw_dump *dump, const struct ptw_error *types_why)
+{
+	struct ptw_vmem *vm;
+	struct ptw_kmem mem;
+	struct ptw_task_env env;
+	const char *source = NULL;
+	struct ptw_error *err;
+
+	if (!types_why)
+		return "types";
+	if (!dump->have_xlat)
+		return NULL;
+	if ((err = ptw_vmem_create(dump, &vm))) {
+		ptw_error_destroy(err);
+		return NULL;
+	}
+	ptw_kmem_from_vmem(vm, &mem);
+	if ((err = ptw_task_env_create(dump, &mem, &env)))
+		ptw_error_destroy(err);
+	else
+		source = env.layout.source;
+	ptw_vmem_destroy(vm);
+	return source;
+}
+
 static struct ptw_error *info_json(const struct ptw_cli *cli, struct ptw_dump *dump,
 				   const struct ptw_sym_summary *syms)
 {
@@ -274,6 +306,11 @@ static struct ptw_error *info_json(const struct ptw_cli *cli, struct ptw_dump *d
 	probe_types(cli, dump, &tc, &why);
 	json_types(&j, &tc, why);
 	ptw_types_choice_free(&tc);
+	const char *layout = struct_layout(dump, why);
+	if (layout)
+		ptw_json_field_string(&j, "struct_layout", layout);
+	else
+		ptw_json_field_null(&j, "struct_layout");
 	ptw_error_destroy(why);
 	ptw_json_end_object(&j);
 	ptw_json_newline(&j);
@@ -343,6 +380,8 @@ static struct ptw_error *info_text(const struct ptw_cli *cli, struct ptw_dump *d
 	probe_types(cli, dump, &tc, &why);
 	text_types(cli, &tc, why);
 	ptw_types_choice_free(&tc);
+	const char *layout = struct_layout(dump, why);
+	field("struct_layout", "%s", layout ? layout : "none (no types, and inference from init_task failed)");
 	ptw_error_destroy(why);
 	return NULL;
 }

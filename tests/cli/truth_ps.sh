@@ -60,6 +60,11 @@ for truth in "$TESTDATA"/*/truth.json; do
 			comm -23 "$WORK/want" "$WORK/got" | head -5 | sed 's/^/#   want /'
 		fi
 	fi
+	# info names the same structure-layout source as every ps record
+	il=$("$PTWALK" info "$dump" --json 2>/dev/null | jq -r .struct_layout)
+	pl=$(jq -r .struct_layout "$WORK/ps" | sort -u)
+	if [ "$il" = "$pl" ] && { [ "$il" = types ] || [ "$il" = inferred ]; }; then ok "$name: info and ps say struct_layout $il"; else
+		not_ok "$name: info says struct_layout '$il', ps '$pl'"; fi
 	# a kernel thread and an unknown pid
 	kpid=$(jq -r 'select(.kthread == true and .pid != 0) | .pid' "$WORK/ps" | head -1)
 	if [ -n "$kpid" ]; then
