@@ -262,12 +262,18 @@ static void arm64_ptov(const struct ptw_xlat *x, uint64_t pa, bool *have_linear,
 {
 	*have_linear = false;
 	*have_kimage = false;
-	if (x->have_phys_offset && x->have_page_offset && x->have_page_end) {
-		/* __phys_to_virt: ((x - PHYS_OFFSET) | PAGE_OFFSET) */
-		uint64_t off = pa - (uint64_t)x->phys_offset;
+	if (x->have_phys_offset && x->have_page_offset && x->have_page_end &&
+	    (x->pa_bits == 0 || x->pa_bits >= 64 || pa >> x->pa_bits == 0)) {
+		/* __phys_to_virt: ((x - PHYS_OFFSET) | PAGE_OFFSET). The
+		 * difference is taken without wrapping: PHYS_OFFSET is negative
+		 * when a 52-bit kernel runs on a 48-bit CPU, and a PA far above
+		 * it lies past the linear map, not at its start again. */
+		uint64_t mag = x->phys_offset < 0 ? 0 - (uint64_t)x->phys_offset : (uint64_t)x->phys_offset;
+		bool outside = x->phys_offset < 0 ? pa > UINT64_MAX - mag : pa < mag;
+		uint64_t off = x->phys_offset < 0 ? pa + mag : pa - mag;
 		uint64_t va = off | x->page_offset;
 
-		if (off < x->page_end - x->page_offset &&
+		if (!outside && off < x->page_end - x->page_offset &&
 		    va - x->linear_start < x->page_end - x->linear_start) {
 			*have_linear = true;
 			*linear = va;

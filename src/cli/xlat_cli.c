@@ -40,6 +40,12 @@ static struct ptw_error *open_xctx(const struct ptw_cli *cli, bool need_xlat, st
 		ptw_dump_close(c.dump);
 		return err;
 	}
+	if (c.ops->user_geom) {
+		struct ptw_error *shape_err = c.ops->user_geom(c.x, 0, &c.user_shape);
+
+		c.have_user_shape = shape_err == NULL;
+		ptw_error_destroy(shape_err);
+	}
 	if (cli->have_pgd) {
 		if (!c.ops->user_geom)
 			err = ptw_error_create(PTW_E_NOT_IMPLEMENTED, "--pgd is not implemented for %s", c.ops->name);
@@ -101,6 +107,16 @@ struct ptw_error *ptw_xctx_translate(struct ptw_xctx *c, uint64_t va, struct ptw
 	ret->va = u;
 	ret->tagged = u != va;
 	ret->g = upper ? &c->x->kernel : (c->have_user ? &c->user : NULL);
+	if (!ret->g && c->have_user_shape && c->user_shape.va_bits < 64 && u >> c->user_shape.va_bits) {
+		/* as the walker says it, with or without a user table */
+		memset(&ret->r, 0, sizeof(ret->r));
+		ret->g = &c->user_shape;
+		ret->r.status = PTW_WALK_NON_CANONICAL;
+		ret->r.va = u;
+		ret->r.range_start = UINT64_C(1) << c->user_shape.va_bits;
+		ret->r.range_end = -(UINT64_C(1) << c->user_shape.va_bits);
+		return NULL;
+	}
 	if (!ret->g) {
 		memset(&ret->r, 0, sizeof(ret->r));
 		ret->r.status = PTW_WALK_NOT_MAPPED;

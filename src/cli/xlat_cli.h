@@ -19,6 +19,10 @@ struct ptw_xctx {
 	struct ptw_walker *w;
 	bool have_user;
 	struct ptw_geom user;
+	/* The shape of the user half (its VA size) even without a user table:
+	 * a lower-half address outside it is non-canonical, table or not. */
+	bool have_user_shape;
+	struct ptw_geom user_shape;
 };
 
 /* One answered address. */

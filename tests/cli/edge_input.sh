@@ -109,4 +109,44 @@ if cmp -s "$WORK/hexaddr" "$WORK/batch"; then ok "item2: read -: 01075904528 is 
 	not_ok "item2: read -: 01075904528: $(od -An -tx1 "$WORK/batch" | head -2)"; fi
 expect_exit 2 "item2: read -: a signed line is refused" -- sh -c "printf -- '-0x40210010\n' | '$PTWALK' read '$A' - 8 --phys"
 
+## item 3: ptov does not wrap around a negative PHYS_OFFSET
+A4="$TESTDATA/arm64-4k52-a57/vmcore.kdump-zlib.flat"
+for d in "$A4" "$A"; do
+	for pa in 0xffffffffffff0000 0xffffffffffffffff 0xfff0000000000000; do
+		expect_exit 4 "item3: ptov $(basename "$(dirname "$d")") $pa: exit 4" -- "$PTWALK" ptov "$d" $pa
+		if grep -q '(no kernel mapping)' "$WORK/out" && [ "$(wc -l <"$WORK/out")" -eq 2 ]; then
+			ok "item3: ptov $pa: (no kernel mapping)"; else not_ok "item3: ptov $pa: $(tr '\n' '|' <"$WORK/out")"; fi
+		expect_exit 4 "item3: ptov $pa --json: exit 4" -- "$PTWALK" ptov "$d" $pa --json
+		if [ "$(jq -c '[.linear, .kimage]' "$WORK/out")" = '[null,null]' ]; then
+			ok "item3: ptov $pa --json: linear and kimage null"; else not_ok "item3: ptov $pa --json: $(cat "$WORK/out")"; fi
+	done
+done
+# the image's PA still has both aliases: the kimage one is truth's _stext,
+# the linear one leads back to the PA
+SPA=$(jq -r --arg va "$STEXT" '.kernel_facts[] | select(.va == $va) | .pa' "$TESTDATA/arm64-64k52-a57/truth.json")
+expect_exit 0 "item3: ptov of _stext's PA answers" -- "$PTWALK" ptov "$A" "$SPA" --json
+LIN=$(jq -r .linear "$WORK/out")
+if [ "$(jq -r .kimage "$WORK/out")" = "$STEXT" ] && [ "$LIN" != null ] &&
+	[ "$("$PTWALK" vtop "$A" "$LIN" --brief 2>/dev/null | cut -d' ' -f2)" = "${SPA#0x}" ]; then
+	ok "item3: _stext's PA: kimage alias is _stext, the linear alias maps back"; else
+	not_ok "item3: _stext's PA: $(cat "$WORK/out")"; fi
+
+## item 4: a non-canonical user-half address is non-canonical, --pgd or not
+for pgd in "" "--pgd 0x1000"; do
+	expect_exit 4 "item4: x86-64 vtop 0x800000000000 $pgd: exit 4" -- "$PTWALK" vtop "$X" 0x800000000000 $pgd --brief
+	out_is "800000000000 non-canonical" "item4: x86-64 0x800000000000 $pgd is non-canonical"
+	"$PTWALK" vtop "$X" 0x800000000000 $pgd --json >"$WORK/out" 2>/dev/null
+	if [ "$(jq -r .status "$WORK/out")" = non-canonical ]; then ok "item4: --json $pgd says non-canonical"; else
+		not_ok "item4: --json $pgd: $(cat "$WORK/out")"; fi
+	"$PTWALK" vtop "$X" 0x800000000000 $pgd >"$WORK/out" 2>/dev/null
+	if grep -q 'not canonical' "$WORK/out"; then ok "item4: text $pgd says not canonical"; else
+		not_ok "item4: text $pgd: $(tr '\n' '|' <"$WORK/out")"; fi
+done
+# the highest canonical user address is not (it wants a user table)
+"$PTWALK" vtop "$X" 0x7fffffffffff --brief >"$WORK/out" 2>/dev/null
+if ! grep -q non-canonical "$WORK/out"; then ok "item4: 0x7fffffffffff is canonical"; else not_ok "item4: 0x7fffffffffff: $(cat "$WORK/out")"; fi
+# arm64 at 48 bits: bit 48 of a user address is outside TTBR0's range
+expect_exit 4 "item4: arm64 vtop 0x1000000000000" -- "$PTWALK" vtop "$A" 0x1000000000000 --brief
+out_is "1000000000000 non-canonical" "item4: arm64 0x1000000000000 is non-canonical"
+
 finish
