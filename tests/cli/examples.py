@@ -13,14 +13,16 @@ remade).
     examples.py update SRCDIR BUILDDIR   rewrite the shown outputs (and symbol addresses) from
                                          the current testdata: what tests/cli/update-examples.sh runs
 
-Commands run in SRCDIR with the built ptwalk first in PATH; only stdout is
-shown and compared.
+Commands run in a scratch directory holding a link to SRCDIR/testdata, with
+the built ptwalk first in PATH; what they print on stdout and stderr is shown
+and compared, as a terminal would show it.
 """
 import json
 import os
 import re
 import subprocess
 import sys
+import tempfile
 
 FILES = ("README", "man/ptwalk.1")
 CASE_RE = re.compile(r"testdata/([^/\s]+)/")
@@ -89,12 +91,17 @@ def find_examples(path, lines):
 
 
 def run(srcdir, builddir, command):
+    """Run as a user would see it: stdout and stderr together, in a scratch
+    directory where testdata/ is the source tree's (files an example writes,
+    such as gcore's core, land there and go away)."""
     env = dict(os.environ)
     env["PATH"] = os.path.abspath(builddir) + os.pathsep + env.get("PATH", "")
     env["LC_ALL"] = "C"
-    p = subprocess.run(["sh", "-c", command], cwd=srcdir, env=env, stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, timeout=300)
-    return p.returncode, p.stdout.decode("utf-8", "replace").splitlines(), p.stderr.decode("utf-8", "replace")
+    with tempfile.TemporaryDirectory(prefix="ptw-example.") as scratch:
+        os.symlink(os.path.join(os.path.abspath(srcdir), "testdata"), os.path.join(scratch, "testdata"))
+        p = subprocess.run(["sh", "-c", command], cwd=scratch, env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=300)
+    return p.returncode, p.stdout.decode("utf-8", "replace").splitlines(), ""
 
 
 def with_current_symbol(srcdir, command):
