@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dump.h"
+#include "sym.h"
 #include "vmem.h"
 
 /* How far past _stext the image is searched. Debian's x86-64 6.1 image is
@@ -56,20 +57,99 @@ static struct ptw_error *vmem_reader(void *arg, uint64_t addr, void *buf, size_t
 	return ptw_vmem_read(arg, addr, buf, len);
 }
 
+/* __start_BTF and __stop_BTF, when the symbols have them (kallsyms with
+ * KALLSYMS_ALL, System.map, vmlinux): the section exactly, no search. */
+enum btf_symbols { BTF_SYMBOLS_UNKNOWN, BTF_SYMBOLS_FOUND, BTF_SYMBOLS_NONE };
+
+static enum btf_symbols btf_symbols(struct ptw_dump *dump, uint64_t *start_ret, uint64_t *stop_ret)
+{
+	const struct ptw_symtab *st;
+	struct ptw_error *err = ptw_dump_symbols(dump, &st);
+
+	if (err) {
+		/* Symbols are a shortcut here; the search does without. */
+		ptw_error_destroy(err);
+		return BTF_SYMBOLS_UNKNOWN;
+	}
+	if (ptw_symtab_lookup_name(st, "__start_BTF", start_ret, NULL) &&
+	    ptw_symtab_lookup_name(st, "__stop_BTF", stop_ret, NULL))
+		return BTF_SYMBOLS_FOUND;
+	/* A table with data symbols names the linker's section bounds too
+	 * (kallsyms with KALLSYMS_ALL lists __start_BTF as 'R'): without them
+	 * the kernel has no .BTF, and a search of its image would be wasted. */
+	return ptw_symtab_has_data_symbols(st) ? BTF_SYMBOLS_NONE : BTF_SYMBOLS_UNKNOWN;
+}
+
+static struct ptw_error *from_symbols(struct ptw_vmem *vm, bool parse, uint64_t start, uint64_t stop,
+				      struct ptw_types **ret, struct ptw_btf_found *found_ret)
+{
+	unsigned char hdr[PTW_BTF_HEADER_SIZE];
+	uint64_t total;
+	struct ptw_error *err;
+
+	if (stop <= start || stop - start > PTW_BTF_MAX_SIZE)
+		return ptw_error_create(PTW_E_BAD_DATA, "__start_BTF 0x%" PRIx64 " and __stop_BTF 0x%" PRIx64
+					" do not bound a BTF section", start, stop);
+	err = ptw_vmem_read(vm, start, hdr, sizeof(hdr));
+	if (err)
+		return ptw_error_prepend(err, "BTF at __start_BTF 0x%" PRIx64 ": ", start);
+	if (!ptw_btf_header_ok(hdr, sizeof(hdr), &total) || total > stop - start)
+		return ptw_error_create(PTW_E_BAD_DATA, "no BTF header at __start_BTF 0x%" PRIx64, start);
+	found_ret->addr = start;
+	found_ret->size = total;
+	found_ret->candidates = 1;
+	if (!parse)
+		return NULL;
+
+	unsigned char *blob = malloc(total);
+	char origin[96];
+
+	if (!blob)
+		return &ptw_enomem;
+	snprintf(origin, sizeof(origin), "the dump at __start_BTF 0x%" PRIx64 " (%" PRIu64 " bytes)", start, total);
+	err = ptw_vmem_read(vm, start, blob, total);
+	if (err)
+		err = ptw_error_prepend(err, "BTF at __start_BTF 0x%" PRIx64 ": ", start);
+	else
+		err = ptw_types_btf_new(blob, total, origin, ret);
+	free(blob);
+	return err;
+}
+
 /* Search the dump's image; with `parse` false only for a header. */
 static struct ptw_error *from_dump(struct ptw_dump *dump, bool parse, struct ptw_types **ret,
 				   struct ptw_btf_found *found_ret)
 {
 	struct ptw_btf_ranges ranges;
 	struct ptw_vmem *vm;
-	struct ptw_error *err = ptw_btf_dump_ranges(dump, &ranges);
+	struct ptw_error *err;
 	struct ptw_error *first = NULL;
+	uint64_t start_btf, stop_btf;
 
-	if (err)
-		return err;
+	if (!dump->have_xlat)
+		return ptw_error_create(PTW_E_NOT_PRESENT, "no BTF: kernel memory cannot be read (%s)",
+					dump->xlat_error ? dump->xlat_error->message : "no translation");
 	err = ptw_vmem_create(dump, &vm);
 	if (err)
-		return ptw_error_prepend(err, "searching the kernel image for BTF: ");
+		return ptw_error_prepend(err, "looking for BTF in the kernel image: ");
+	switch (btf_symbols(dump, &start_btf, &stop_btf)) {
+	case BTF_SYMBOLS_FOUND:
+		err = from_symbols(vm, parse, start_btf, stop_btf, ret, found_ret);
+		ptw_vmem_destroy(vm);
+		return err;
+	case BTF_SYMBOLS_NONE:
+		ptw_vmem_destroy(vm);
+		return ptw_error_create(PTW_E_NOT_PRESENT,
+					"no BTF: the kernel's symbols (data symbols included) have no __start_BTF, "
+					"so it was built without CONFIG_DEBUG_INFO_BTF");
+	case BTF_SYMBOLS_UNKNOWN:
+		break;
+	}
+	err = ptw_btf_dump_ranges(dump, &ranges);
+	if (err) {
+		ptw_vmem_destroy(vm);
+		return err;
+	}
 	struct ptw_btf_reader reader = {
 		.read = vmem_reader,
 		.arg = vm,

@@ -7,13 +7,19 @@
  * prints "task_struct:tasks.next offset N size N kind K type NAME" (bitfields
  * add "bits OFF+WIDTH"); a missing type or member prints "... not-present".
  * --save-btf writes the BTF bytes found in the dump to OUT. The first line
- * says where the types came from. */
+ * says where the types came from.
+ *
+ *   types-query DUMP --pages PFN...
+ *
+ * prints "pfn N memmap ADDR sections ADDR|none" per PFN: struct page by the
+ * memory map src/page.c chose, and by mem_section, for comparing the two. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dump.h"
+#include "page.h"
 #include "types.h"
 #include "types_dump.h"
 #include "vmem.h"
@@ -69,6 +75,38 @@ static int save_btf(struct ptw_dump *dump, const struct ptw_types_choice *c, con
 	return 0;
 }
 
+static int pages(struct ptw_dump *dump, int argc, char **argv)
+{
+	struct ptw_page_layout l;
+	struct ptw_vmem *vm;
+	struct ptw_error *err = ptw_page_layout_init(dump, &l);
+
+	if (err)
+		return fail("page layout", err);
+	err = ptw_vmem_create(dump, &vm);
+	if (err)
+		return fail("vmem", err);
+	printf("memmap %s\n", l.source);
+	for (int i = 0; i < argc; i++) {
+		uint64_t pfn = strtoull(argv[i], NULL, 0), a, b;
+		struct ptw_page_layout s = l;
+
+		err = ptw_page_address(&l, vm, pfn, &a);
+		if (err)
+			return fail(argv[i], err);
+		printf("pfn %" PRIu64 " memmap 0x%" PRIx64, pfn, a);
+		s.model = PTW_MEMMAP_SECTIONS;
+		err = s.have_sections ? ptw_page_address(&s, vm, pfn, &b) : NULL;
+		if (!s.have_sections || err)
+			printf(" sections none\n");
+		else
+			printf(" sections 0x%" PRIx64 "\n", b);
+		ptw_error_destroy(err);
+	}
+	ptw_vmem_destroy(vm);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct ptw_dump_options opts = { 0 };
@@ -99,6 +137,11 @@ int main(int argc, char **argv)
 	err = ptw_dump_open(path, &opts, &dump);
 	if (err)
 		return fail(path, err);
+	if (first_query && strcmp(argv[first_query], "--pages") == 0) {
+		rc = pages(dump, argc - first_query - 1, argv + first_query + 1);
+		ptw_dump_close(dump);
+		return rc;
+	}
 	err = ptw_dump_types(dump, &t);
 	if (err) {
 		ptw_dump_close(dump);

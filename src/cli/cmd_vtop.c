@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "lines.h"
+#include "page.h"
+#include "vmem.h"
 #include "xlat_cli.h"
 
 /* Batch input is read in blocks (lines.c), and --brief output formatted by
@@ -26,6 +28,11 @@ struct vtop_state {
 	/* --brief output not yet given to stdio: brief_out[0..brief_len). */
 	char *brief_out;
 	size_t brief_len;
+	/* struct page of each answered frame (not with --brief): read through
+	 * its own reader of kernel memory, laid out as VMCOREINFO says. */
+	struct ptw_vmem *vm;
+	struct ptw_page_layout page_layout;
+	bool page_warned;
 };
 
 /* Byte k of the result is nibble k of v (k = 0: the lowest). */
@@ -77,6 +84,32 @@ static void flush_brief(struct vtop_state *st)
 	if (st->brief_len)
 		fwrite(st->brief_out, 1, st->brief_len, stdout);
 	st->brief_len = 0;
+}
+
+/* struct page as crash's vtop prints it: a header line and the values. */
+static void print_page_text(const struct ptw_page_layout *l, const struct ptw_page *p, uint64_t pa)
+{
+	const char *names[PTW_PAGE_MAX_FLAGS];
+	unsigned n;
+
+	printf("\n      PAGE         PHYSICAL      MAPPING       CNT  MAPCNT FLAGS\n");
+	if (!p->have_contents) {
+		printf("%16" PRIx64 "  %8" PRIx64 "  (struct page %s)\n", p->address,
+		       pa & ~((UINT64_C(1) << l->page_shift) - 1),
+		       strcmp(p->missing, "not-in-dump") == 0 ? "not in the dump" : "not mapped");
+		return;
+	}
+	printf("%16" PRIx64 "  %8" PRIx64 "  %16" PRIx64 " %4" PRId32 " ", p->address,
+	       pa & ~((UINT64_C(1) << l->page_shift) - 1), p->mapping, p->refcount);
+	if (p->type)
+		printf("%7s", p->type);
+	else
+		printf("%7" PRId64, p->mapcount);
+	printf(" %" PRIx64, p->flags);
+	n = ptw_page_flag_names(l, p->flags, names, PTW_PAGE_MAX_FLAGS);
+	for (unsigned i = 0; i < n; i++)
+		printf("%s%s", i ? "," : " ", names[i]);
+	printf("\n");
 }
 
 static void print_text(struct vtop_state *st, const struct ptw_xres *res)
@@ -131,6 +164,8 @@ static void print_text(struct vtop_state *st, const struct ptw_xres *res)
 				ptw_size_text(r->cont_size, size, sizeof(size));
 				printf("  CONT: part of a %s contiguous run\n", size);
 			}
+			if (res->page)
+				print_page_text(res->page_layout, res->page, r->pa);
 		} else {
 			printf("  not in the dump: the table at %" PRIx64 " (from the level %d entry) is missing\n",
 			       r->missing_pa, r->level);
@@ -153,6 +188,7 @@ static void print_text(struct vtop_state *st, const struct ptw_xres *res)
 
 static struct ptw_error *answer(struct vtop_state *st, uint64_t va)
 {
+	struct ptw_page page;
 	struct ptw_xres res;
 	struct ptw_error *err = ptw_xctx_translate(st->c, va, &res);
 
@@ -160,6 +196,23 @@ static struct ptw_error *answer(struct vtop_state *st, uint64_t va)
 		return err;
 	if (!ptw_xres_ok(&res))
 		st->unanswered++;
+	if (st->vm && res.g && res.r.have_pa) {
+		err = ptw_page_read(&st->page_layout, st->vm, res.r.pa, &page);
+		res.page_tried = true;
+		res.page_layout = &st->page_layout;
+		if (!err) {
+			res.page = &page;
+		} else if (err->code == PTW_E_NOMEM) {
+			return err;
+		} else {
+			/* The frame's translation still stands; say once why
+			 * its struct page does not. */
+			if (!st->page_warned)
+				ptw_cli_warn(st->c->cli, "struct page of pa 0x%" PRIx64 ": %s", res.r.pa, err->message);
+			st->page_warned = true;
+			ptw_error_destroy(err);
+		}
+	}
 	if (st->c->cli->json) {
 		ptw_xctx_json(st->c, &st->j, &res);
 	} else if (st->c->cli->brief) {
@@ -244,6 +297,17 @@ static int run_vtop(struct ptw_cli *cli)
 			return ptw_cli_fail(cli, &ptw_enomem);
 		}
 	}
+	if (!cli->brief) {
+		/* struct page needs only VMCOREINFO; without it vtop goes on. */
+		err = ptw_page_layout_init(c.dump, &st.page_layout);
+		if (!err)
+			err = ptw_vmem_create(c.dump, &st.vm);
+		if (err) {
+			ptw_cli_warn(cli, "struct page will not be shown: %s", err->message);
+			ptw_error_destroy(err);
+			err = NULL;
+		}
+	}
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	ptw_json_init(&st.j, stdout);
 	for (size_t i = 0; i < cli->nargs && !err; i++) {
@@ -260,6 +324,7 @@ static int run_vtop(struct ptw_cli *cli)
 			ptw_cli_usage_error(cli, "%s", err->message);
 			ptw_error_destroy(err);
 			free(st.brief_out);
+			ptw_vmem_destroy(st.vm);
 			ptw_xctx_close(&c);
 			return PTW_EXIT_USAGE;
 		}
@@ -268,6 +333,7 @@ static int run_vtop(struct ptw_cli *cli)
 	flush_brief(&st);
 	fflush(stdout);
 	free(st.brief_out);
+	ptw_vmem_destroy(st.vm);
 	ptw_xctx_close(&c);
 	if (err)
 		return ptw_cli_fail(cli, err);

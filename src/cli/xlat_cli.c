@@ -106,6 +106,9 @@ struct ptw_error *ptw_xctx_translate(struct ptw_xctx *c, uint64_t va, struct ptw
 	ret->input = va;
 	ret->va = u;
 	ret->tagged = u != va;
+	ret->page_tried = false;
+	ret->page = NULL;
+	ret->page_layout = NULL;
 	ret->g = upper ? &c->x->kernel : (c->have_user ? &c->user : NULL);
 	if (!ret->g && c->have_user_shape && c->user_shape.va_bits < 64 && u >> c->user_shape.va_bits) {
 		/* as the walker says it, with or without a user table */
@@ -248,8 +251,43 @@ void ptw_xctx_json(const struct ptw_xctx *c, struct ptw_json *j, const struct pt
 		ptw_json_key(j, "attrs");
 		ptw_attrs_json(j, &a);
 	}
+	if (res->page_tried) {
+		ptw_json_key(j, "page");
+		if (res->page)
+			ptw_page_json(j, res->page_layout, res->page);
+		else
+			ptw_json_null(j);
+	}
 	if (res->tagged)
 		ptw_json_field_hex(j, "untagged_va", res->va);
 	ptw_json_end_object(j);
 	ptw_json_newline(j);
+}
+
+void ptw_page_json(struct ptw_json *j, const struct ptw_page_layout *l, const struct ptw_page *p)
+{
+	const char *names[PTW_PAGE_MAX_FLAGS];
+	unsigned n;
+
+	ptw_json_begin_object(j);
+	ptw_json_field_hex(j, "address", p->address);
+	ptw_json_field_u64(j, "pfn", p->pfn);
+	ptw_json_field_string(j, "status", p->have_contents ? "ok" : p->missing);
+	if (!p->have_contents) {
+		ptw_json_end_object(j);
+		return;
+	}
+	ptw_json_field_hex(j, "flags", p->flags);
+	ptw_json_key(j, "flag_names");
+	ptw_json_begin_array(j);
+	n = ptw_page_flag_names(l, p->flags, names, PTW_PAGE_MAX_FLAGS);
+	for (unsigned i = 0; i < n; i++)
+		ptw_json_string(j, names[i]);
+	ptw_json_end_array(j);
+	ptw_json_field_i64(j, "refcount", p->refcount);
+	ptw_json_key(j, "mapcount");
+	p->type ? ptw_json_null(j) : ptw_json_i64(j, p->mapcount);
+	ptw_json_field_string(j, "type", p->type);
+	ptw_json_field_hex(j, "mapping", p->mapping);
+	ptw_json_end_object(j);
 }

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "format.h"
 #include "json.h"
+#include "page.h"
 #include "walk.h"
 
 struct ptw_xctx {
@@ -32,6 +33,11 @@ struct ptw_xres {
 	bool tagged;
 	const struct ptw_geom *g;    /* NULL: a user address and no user table */
 	struct ptw_walk_result r;
+	/* vtop: struct page of the frame (page_tried: looked up; page NULL:
+	 * its address could not be worked out). */
+	bool page_tried;
+	const struct ptw_page *page;
+	const struct ptw_page_layout *page_layout;
 };
 
 /** Open the dump, require its translation, build the walker and the --pgd tree. */
@@ -64,6 +70,8 @@ bool ptw_xctx_table_va(const struct ptw_xctx *c, uint64_t pa, uint64_t *va_ret);
 void ptw_xctx_flags_text(const struct ptw_xctx *c, const struct ptw_xres *res, char *buf, size_t len);
 /** A leaf's decoded attributes as a JSON object. */
 void ptw_attrs_json(struct ptw_json *j, const struct ptw_attrs *a);
+/** struct page as a JSON object (vtop's "page"). */
+void ptw_page_json(struct ptw_json *j, const struct ptw_page_layout *l, const struct ptw_page *p);
 /** Print a result as one JSON Lines record. */
 void ptw_xctx_json(const struct ptw_xctx *c, struct ptw_json *j, const struct ptw_xres *res);
 
