@@ -32,7 +32,6 @@ static bool lookup(struct ptw_dump *dump, const char *name, uint64_t *ret, const
 	return false;
 }
 
-#define SEARCH_CHUNK 65536
 #define SEARCH_SPAN (UINT64_C(32) << 20)
 #define MAX_LIST (UINT64_C(1) << 22)
 
@@ -87,32 +86,50 @@ static struct ptw_error *search_init_task(struct ptw_dump *dump, const struct pt
 	if (lo == UINT64_MAX)
 		return ptw_error_create(PTW_E_BAD_DATA,
 					"cannot list tasks: no init_task symbol, and VMCOREINFO names no kernel data to search for it");
-	lo = (lo > SEARCH_SPAN ? lo - SEARCH_SPAN : 0) & ~(uint64_t)(SEARCH_CHUNK - 1);
-	if (dump->xlat.have_stext && lo < dump->xlat.stext)
-		lo = dump->xlat.stext & ~(uint64_t)(SEARCH_CHUNK - 1);
-	hi += SEARCH_SPAN;
-	buf = malloc(SEARCH_CHUNK + sizeof(needle));
+	buf = malloc(4096 + sizeof(needle));
 	if (!buf)
 		return &ptw_enomem;
-	for (uint64_t va = lo; va < hi; va += 4096) {
-		struct ptw_error *err = ptw_kmem_read(mem, va, buf, 4096 + sizeof(needle));
+	/* Outward from the data the anchors name: first their own span, then
+	 * growing margins on both sides, so the usual case reads little. */
+	uint64_t floor = dump->xlat.have_stext ? dump->xlat.stext & ~UINT64_C(4095) : 0;
+	uint64_t done_lo = lo & ~UINT64_C(4095), done_hi = done_lo;
+	uint64_t want_hi = (hi + 4096) & ~UINT64_C(4095);
 
-		if (err) {
-			ptw_error_destroy(err);
-			continue;
-		}
-		for (size_t o = 0; o < 4096; o++) {
-			if (buf[o] != 's' || memcmp(buf + o, needle, sizeof(needle)) != 0)
-				continue;
-			uint64_t task = va + o - L->task_comm;
+	for (uint64_t margin = 0; margin <= SEARCH_SPAN; margin = margin ? margin * 2 : UINT64_C(1) << 20) {
+		uint64_t a = done_lo - floor > margin ? (lo & ~UINT64_C(4095)) - margin : floor;
+		uint64_t b = want_hi + margin;
 
-			if (leads_back(mem, L, task)) {
-				free(buf);
-				*ret = task;
-				return NULL;
+		if (a < floor)
+			a = floor;
+		/* [a, done_lo) then [done_hi, b) */
+		for (int side = 0; side < 2; side++) {
+			uint64_t from = side ? done_hi : a, to = side ? b : done_lo;
+
+			for (uint64_t va = from; va < to; va += 4096) {
+				struct ptw_error *err = ptw_kmem_read(mem, va, buf, 4096 + sizeof(needle));
+
+				if (err) {
+					ptw_error_destroy(err);
+					continue;
+				}
+				for (size_t o = 0; o < 4096; o++) {
+					if (buf[o] != 's' || memcmp(buf + o, needle, sizeof(needle)) != 0)
+						continue;
+					uint64_t task = va + o - L->task_comm;
+
+					if (leads_back(mem, L, task)) {
+						free(buf);
+						*ret = task;
+						return NULL;
+					}
+				}
 			}
 		}
+		done_lo = a;
+		done_hi = b > done_hi ? b : done_hi;
 	}
+	lo = done_lo;
+	hi = done_hi;
 	free(buf);
 	return ptw_error_create(PTW_E_BAD_DATA,
 				"cannot list tasks: no init_task symbol, and no task named \"swapper/0\" whose task list leads back to it in the kernel's data [0x%" PRIx64 ", 0x%" PRIx64 ")",

@@ -1,0 +1,57 @@
+#!/bin/bash
+# bench/procs.sh: processes (issue 14), on every sample dump with processes:
+#   - `ps` (every task; the issue's figure is under 100 ms on a 2,000-task dump),
+#   - `vmas --pid` of the first test process, and `vmas --pages`,
+#   - gcore throughput against `read --phys --raw` of the same pages, in the
+#     same run: the pages gcore writes are found with vtop --pid, then read
+#     as one physical batch (the issue: gcore at least half of it).
+# Best of BENCH_RUNS runs each. Reported, never asserted.
+#   bench/procs.sh [PTWALK]      (default: build/o2/ptwalk, else ./ptwalk)
+set -euo pipefail
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+PTWALK=${1:-$SRC/build/o2/ptwalk}
+[ -x "$PTWALK" ] || PTWALK=./ptwalk
+[ -x "$PTWALK" ] || { echo "bench/procs.sh: no ptwalk (build one with -O2, pass its path)" >&2; exit 1; }
+exec python3 - "$PTWALK" "$SRC" "${BENCH_RUNS:-10}" <<'PY'
+import glob, json, os, subprocess, sys, tempfile, time
+ptwalk, src, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+
+def best_ms(args, stdin=None):
+    best = None
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(args, input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        d = (time.perf_counter() - t) * 1000
+        best = d if best is None or d < best else best
+    return best
+
+print("| dump | tasks | ps ms | pid | VMAs | vmas ms | vmas --pages ms | gcore pages | gcore ms | read --phys ms | gcore / read |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
+tmp = tempfile.mkdtemp()
+for truth in sorted(glob.glob(os.path.join(src, "testdata", "*", "truth.json"))):
+    case = os.path.basename(os.path.dirname(truth))
+    dump = os.path.join(os.path.dirname(truth), "vmcore.kdump-zlib.flat")
+    t = json.load(open(truth))
+    if not os.path.exists(dump) or not t.get("processes"):
+        continue
+    ps = t["page_size"]
+    tasks = subprocess.run([ptwalk, "ps", dump, "--json", "-q"], stdout=subprocess.PIPE, check=True).stdout.count(b"\n")
+    ps_ms = best_ms([ptwalk, "ps", dump, "-q"])
+    pid = str(t["processes"][0]["pid"])
+    vmas = [json.loads(l) for l in subprocess.run([ptwalk, "vmas", dump, "--pid", pid, "--json", "-q"],
+                                                   stdout=subprocess.PIPE, check=True).stdout.splitlines()]
+    vmas_ms = best_ms([ptwalk, "vmas", dump, "--pid", pid, "-q"])
+    pages_ms = best_ms([ptwalk, "vmas", dump, "--pid", pid, "--pages", "-q"])
+    core = os.path.join(tmp, "core")
+    g = json.loads(subprocess.run([ptwalk, "gcore", dump, "--pid", pid, "-o", core, "--force", "--json", "-q"],
+                                  stdout=subprocess.PIPE, check=True).stdout)
+    gcore_ms = best_ms([ptwalk, "gcore", dump, "--pid", pid, "-o", core, "--force", "-q"])
+    vas = "".join("%#x\n" % v for r in vmas for v in range(int(r["start"], 16), int(r["end"], 16), ps))
+    out = subprocess.run([ptwalk, "vtop", dump, "-", "--brief", "--pid", pid, "-q"], input=vas.encode(),
+                         stdout=subprocess.PIPE).stdout.decode().split("\n")
+    pas = "".join("0x%s\n" % l.split()[1] for l in out if len(l.split()) == 2 and all(c in "0123456789abcdef" for c in l.split()[1]))
+    read_ms = best_ms([ptwalk, "read", dump, "-", str(ps), "--phys", "--raw", "-o", os.devnull, "-q"], stdin=pas.encode())
+    print("| %s | %d | %.1f | %s | %d | %.1f | %.1f | %d | %.1f | %.1f | %.2f |" % (
+        case, tasks, ps_ms, pid, len(vmas), vmas_ms, pages_ms, g["pages_written"], gcore_ms, read_ms,
+        read_ms / gcore_ms if gcore_ms else 0))
+PY
