@@ -174,6 +174,34 @@ START_TEST(good_list)
 }
 END_TEST
 
+START_TEST(threads)
+{
+	struct seen s;
+	uint64_t t = TASK(3), head = SIGNAL(0) + S_THREAD_HEAD;
+
+	build();
+	/* a second thread (tid 4) in init's group: head -> leader -> t -> head */
+	task(t, 4, "init-worker", MM, INIT_TASK, SIGNAL(0), 0);
+	put32(t + T_TGID, 1);
+	put64(TASK(0) + T_THREAD_NODE, va(t + T_THREAD_NODE));
+	put64(t + T_THREAD_NODE, va(head));
+	put64(t + T_THREAD_NODE + 8, va(TASK(0) + T_THREAD_NODE));
+	put64(head + 8, va(t + T_THREAD_NODE));
+	walk(&s);
+	ck_assert_uint_eq(nwarn, 0);
+	ck_assert_uint_eq(s.n, 5);
+	ck_assert_int_eq(s.pids[1], 1);
+	ck_assert_int_eq(s.pids[2], 4); /* right after its leader */
+	ck_assert_str_eq(s.comms[2], "init-worker");
+	/* a thread claiming another group is skipped with one warning */
+	put32(t + T_TGID, 2);
+	walk(&s);
+	ck_assert_uint_eq(s.n, 4);
+	ck_assert_uint_eq(nwarn, 1);
+	ck_assert_ptr_nonnull(strstr(warnings[0], "has tgid 2"));
+}
+END_TEST
+
 START_TEST(list_loops)
 {
 	struct seen s;
@@ -378,6 +406,7 @@ int main(void)
 	TCase *tc = tcase_create("task");
 
 	tcase_add_test(tc, good_list);
+	tcase_add_test(tc, threads);
 	tcase_add_test(tc, list_loops);
 	tcase_add_test(tc, null_next);
 	tcase_add_test(tc, wild_next);
