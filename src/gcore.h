@@ -42,6 +42,7 @@ struct ptw_gcore_input {
 	size_t nthreads;
 	const struct ptw_prstatus *cpu_notes; /* the dump's, in CPU order */
 	size_t ncpu_notes;
+	uint64_t init_task;                  /* for telling processes apart without on_cpu */
 };
 
 /** Write the core to out (positioned at 0, seekable not needed). */

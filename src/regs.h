@@ -26,8 +26,9 @@ struct ptw_regs_ops {
 	bool (*from_pt_regs)(const unsigned char *pt_regs, size_t len, uint64_t *gregs);
 	/** Fill gregs from a CPU note; false when the CPU was not in user mode. */
 	bool (*from_note)(const struct ptw_prstatus *note, uint64_t *gregs);
-	/** The program counter in gregs (for messages). */
+	/** The program counter and the stack pointer in gregs. */
 	unsigned pc_index;
+	unsigned sp_index;
 };
 
 extern const struct ptw_regs_ops ptw_regs_arm64;

@@ -43,5 +43,6 @@ const struct ptw_regs_ops ptw_regs_arm64 = {
 	.top_paddings = { 0, 0 },
 	.from_pt_regs = from_pt_regs,
 	.from_note = from_note,
+	.sp_index = 31,
 	.pc_index = 32,
 };

@@ -48,5 +48,6 @@ const struct ptw_regs_ops ptw_regs_x86_64 = {
 	.top_paddings = { 0, 16 },
 	.from_pt_regs = from_pt_regs,
 	.from_note = from_note,
+	.sp_index = 19,
 	.pc_index = 16,
 };

@@ -160,6 +160,7 @@ static int run_gcore(struct ptw_cli *cli)
 			.page_size = tc.dump->xlat.granule ? tc.dump->xlat.granule : 4096,
 			.threads = threads, .nthreads = nthreads,
 			.cpu_notes = tc.dump->src->cpus, .ncpu_notes = tc.dump->src->ncpus,
+			.init_task = tc.env.init_task,
 		};
 
 		setvbuf(out, NULL, _IOFBF, 1 << 20);

@@ -99,8 +99,7 @@ print(any(int(r["start"], 16) <= pc < int(r["end"], 16) and r["perms"][2] == "x"
 	if head -c 4 "$WORK/exists" | grep -q ELF; then ok "$name: --force wrote a core"; else not_ok "$name: --force did not write a core"; fi
 	# killed half-way: no file
 	mkdir -p "$WORK/killed"
-	(bash -c 'ulimit -f 64; exec "$@"' - "$PTWALK" gcore "$dump" --pid "$pid" -o "$WORK/killed/core" -q >/dev/null 2>&1) 2>/dev/null
-	rc=$?
+	rc=$(bash -c 'ulimit -f 64; "$@" >/dev/null 2>&1; echo $?' - "$PTWALK" gcore "$dump" --pid "$pid" -o "$WORK/killed/core" -q 2>/dev/null)
 	if [ $rc -ne 0 ] && [ -z "$(ls -A "$WORK/killed")" ]; then ok "$name: a gcore killed half-way (exit $rc) leaves no file"; else
 		not_ok "$name: killed gcore (exit $rc) left: $(ls -A "$WORK/killed")"; fi
 	rm -rf "$WORK/killed" "$WORK"/core.*
