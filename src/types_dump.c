@@ -196,6 +196,13 @@ static struct ptw_error *choose(struct ptw_dump *dump, const struct ptw_types_so
 	struct ptw_types *t = NULL;
 
 	if (src && src->vmlinux) {
+		const struct ptw_symtab *st;
+
+		/* The symbol side compares -k's build ID with the dump's and
+		 * refuses another build; its types would be as wrong. */
+		err = ptw_dump_symbols(dump, &st);
+		if (err)
+			return err;
 		err = parse ? ptw_types_dwarf_open(src->vmlinux, &t) : ptw_types_dwarf_probe(src->vmlinux);
 		if (!err) {
 			c.source = "dwarf";

@@ -12,7 +12,12 @@
  *   types-query DUMP --pages PFN...
  *
  * prints "pfn N memmap ADDR sections ADDR|none" per PFN: struct page by the
- * memory map src/page.c chose, and by mem_section, for comparing the two. */
+ * memory map src/page.c chose, and by mem_section, for comparing the two.
+ *
+ *   types-query --dwarf VMLINUX QUERY...     types-query --raw-btf FILE QUERY...
+ *
+ * query one backend on its own, without a dump (DWARF against BTF of the
+ * same build). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +80,48 @@ static int save_btf(struct ptw_dump *dump, const struct ptw_types_choice *c, con
 	return 0;
 }
 
+static int queries(struct ptw_types *t, int argc, char **argv, bool any)
+{
+	struct ptw_error *err;
+	int rc = 0;
+
+	for (int i = 0; any && i < argc; i++) {
+		char *q = strdup(argv[i]);
+		char *colon = strchr(q, ':');
+
+		if (!colon) {
+			uint64_t size;
+
+			err = ptw_types_struct_size(t, q, &size);
+			if (!err)
+				printf("%s size %" PRIu64 "\n", q, size);
+		} else {
+			struct ptw_member m;
+
+			*colon = '\0';
+			err = ptw_types_member(t, q, colon + 1, &m);
+			*colon = ':';
+			if (!err) {
+				printf("%s offset %" PRIu64 " size %" PRIu64 " kind %s type %s", q, m.offset, m.size,
+				       kind_name(m.type.kind), m.type_name[0] ? m.type_name : "-");
+				if (m.bit_size)
+					printf(" bits %u+%u", m.bit_offset, m.bit_size);
+				printf("\n");
+			}
+		}
+		if (err) {
+			if (err->code == PTW_E_NOT_PRESENT) {
+				printf("%s not-present\n", q);
+				ptw_error_destroy(err);
+			} else {
+				rc = fail(q, err);
+			}
+		}
+		free(q);
+	}
+	return rc;
+}
+
 static int pages(struct ptw_dump *dump, int argc, char **argv)
 {
 	struct ptw_page_layout l;
@@ -116,6 +163,16 @@ int main(int argc, char **argv)
 	struct ptw_error *err;
 	int first_query = 0, rc = 0;
 
+	if (argc >= 3 && (strcmp(argv[1], "--dwarf") == 0 || strcmp(argv[1], "--raw-btf") == 0)) {
+		err = strcmp(argv[1], "--dwarf") == 0 ? ptw_types_dwarf_open(argv[2], &t)
+						      : ptw_types_btf_open(argv[2], &t);
+		if (err)
+			return fail(argv[2], err);
+		printf("source %s from file\n", ptw_types_source(t));
+		rc = queries(t, argc - 3, argv + 3, true);
+		ptw_types_destroy(t);
+		return rc;
+	}
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-k") == 0 && i + 1 < argc)
 			opts.vmlinux = argv[++i];
@@ -154,40 +211,7 @@ int main(int argc, char **argv)
 	printf("\n");
 	if (save)
 		rc = save_btf(dump, c, save);
-	for (int i = first_query; first_query && i < argc; i++) {
-		char *q = strdup(argv[i]);
-		char *colon = strchr(q, ':');
-
-		if (!colon) {
-			uint64_t size;
-
-			err = ptw_types_struct_size(t, q, &size);
-			if (!err)
-				printf("%s size %" PRIu64 "\n", q, size);
-		} else {
-			struct ptw_member m;
-
-			*colon = '\0';
-			err = ptw_types_member(t, q, colon + 1, &m);
-			*colon = ':';
-			if (!err) {
-				printf("%s offset %" PRIu64 " size %" PRIu64 " kind %s type %s", q, m.offset, m.size,
-				       kind_name(m.type.kind), m.type_name[0] ? m.type_name : "-");
-				if (m.bit_size)
-					printf(" bits %u+%u", m.bit_offset, m.bit_size);
-				printf("\n");
-			}
-		}
-		if (err) {
-			if (err->code == PTW_E_NOT_PRESENT) {
-				printf("%s not-present\n", q);
-				ptw_error_destroy(err);
-			} else {
-				rc = fail(q, err);
-			}
-		}
-		free(q);
-	}
+	rc |= queries(t, argc - first_query, argv + first_query, first_query != 0);
 	ptw_dump_close(dump);
 	return rc;
 }
