@@ -41,7 +41,7 @@
 enum desc_state { DESC_RESERVED = 0, DESC_COMMITTED = 1, DESC_FINALIZED = 2, DESC_REUSABLE = 3 };
 /* Special text_blk_lpos values: bit 0 set means "no data block". */
 #define FAILED_LPOS UINT64_C(0x1)
-#define EMPTY_LINE_LPOS UINT64_C(0x3)
+#define EMPTY_LINE_LPOS UINT64_C(0x3) /* NO_LPOS in 6.1: an empty line */
 
 /* A cached piece of one kernel array, so that walking the descriptors, the
  * infos and the text costs a few large reads instead of three small reads per
