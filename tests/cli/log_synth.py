@@ -268,25 +268,29 @@ def legacy(variant):
     LOG_BUF_PTR, LEN, FIRST, NEXT, BUF = 0x110000, 0x110010, 0x110020, 0x110030, 0x111000
     size = 256
     buf = bytearray(b"\xee" * size)
+    # with CONFIG_PRINTK_CALLER the header ends with a u32 caller_id
+    hdr = 20 if variant == "caller" else 16
 
     def put(at, ts, text, dict_=b"", level=6, length=None):
         raw = text.encode()
-        n = (16 + len(raw) + len(dict_) + 3) & ~3
+        n = (hdr + len(raw) + len(dict_) + 3) & ~3
         struct.pack_into("<QHHHBB", buf, at, ts, n if length is None else length, len(raw), len(dict_),
                          0, level << 5)
-        buf[at + 16:at + 16 + len(raw)] = raw
-        buf[at + 16 + len(raw):at + 16 + len(raw) + len(dict_)] = dict_
+        if hdr == 20:
+            struct.pack_into("<I", buf, at + 16, 0x80000000 | (at // 4))   # "CPU" at/4: checkable
+        buf[at + hdr:at + hdr + len(raw)] = raw
+        buf[at + hdr + len(raw):at + hdr + len(raw) + len(dict_)] = dict_
         return at + n
 
     recs = []
     # oldest first: two records at the end of the buffer, then the wrap
     # marker, then two from offset 0; log_next_idx after them.
-    at = put(128, 1000000, "the oldest record")
+    at = put(120, 1000000, "the oldest record")
     recs.append((1000000, "the oldest record"))
     at = put(at, 2000000, "usb 1-1: new device", b"SUBSYSTEM=usb\0DEVICE=c189:1")
     recs.append((2000000, "usb 1-1: new device"))
     struct.pack_into("<QHHH", buf, at, 0, 0, 0, 0)   # len 0: continue at offset 0
-    first = 128
+    first = 120
     at = put(0, 3000000, "after the wrap\nsecond line", level=4)
     recs.append((3000000, "after the wrap\nsecond line"))
     victim_at = at
@@ -294,7 +298,7 @@ def legacy(variant):
              length=1000 if variant == "badlen" else None)
     if variant == "badlen":
         directive = "# warn: log_buf offset 0x%x: a record of 1000 bytes" % victim_at
-    elif variant == "good":
+    elif variant in ("good", "caller"):
         directive = "# good"
         recs.append((4000000, "the newest record"))
     else:
@@ -308,9 +312,12 @@ def legacy(variant):
     spec += ["vmcoreinfo",
              "SYMBOL(log_buf)=%x" % va(LOG_BUF_PTR), "SYMBOL(log_buf_len)=%x" % va(LEN),
              "SYMBOL(log_first_idx)=%x" % va(FIRST), "SYMBOL(clear_idx)=%x" % va(FIRST),
-             "SYMBOL(log_next_idx)=%x" % va(NEXT), "SIZE(printk_log)=16",
+             "SYMBOL(log_next_idx)=%x" % va(NEXT), "SIZE(printk_log)=%d" % hdr,
              "OFFSET(printk_log.ts_nsec)=0", "OFFSET(printk_log.len)=8",
-             "OFFSET(printk_log.text_len)=10", "OFFSET(printk_log.dict_len)=12", "end"]
+             "OFFSET(printk_log.text_len)=10", "OFFSET(printk_log.dict_len)=12"]
+    if hdr == 20:
+        spec += ["OFFSET(printk_log.caller_id)=16"]
+    spec += ["end"]
     text = "".join(fmt_record(ts, t) for ts, t in recs)
     return spec, text
 

@@ -51,7 +51,7 @@ run_case() {
 }
 
 for v in good outside badwrap blockid badseq textlen count unmapped; do run_case lockless $v; done
-for v in good badlen; do run_case legacy $v; done
+for v in good badlen caller; do run_case legacy $v; done
 
 # JSON of the good lockless ring: caller ids, levels, the device dictionary,
 # the empty record, the multi-line record
@@ -72,6 +72,18 @@ assert by["the last"]["level"] == 0 and by["the last"]["facility"] == 0
 assert all(r["dict"] == {} for r in recs if not r["text"].startswith("pl061"))
 PY
 then ok "lockless/good --json: seq, level, caller, dict, raw text"; else not_ok "lockless/good --json"; fi
+# log_buf of a CONFIG_PRINTK_CALLER kernel: caller ids (CPU at/4 by construction), no seq
+python3 "$GEN" legacy caller "$WORK/s2" "$WORK/expect2" && cat "$BASE" "$WORK/s2" >"$WORK/spec2" &&
+	"$MKDUMP" "$WORK/spec2" "$WORK/dump2" >/dev/null 2>&1
+"$PTWALK" log "$WORK/dump2" --json >"$WORK/json2" 2>"$WORK/err"
+if python3 - "$WORK/json2" <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+assert [r["caller"] for r in recs] == ["C30", "C40", "C0", "C12"], [r["caller"] for r in recs]
+assert all(r["seq"] is None for r in recs)
+assert recs[1]["dict"] == {"SUBSYSTEM": "usb", "DEVICE": "c189:1"} and recs[2]["level"] == 4
+PY
+then ok "legacy/caller --json: caller ids, no seq, dict, level"; else not_ok "legacy/caller --json"; sed 's/^/#   /' "$WORK/json2"; fi
 "$PTWALK" log "$WORK/dump" --level err >"$WORK/out" 2>&1
 if [ "$(cut -c16- "$WORK/out")" = "$(printf 'tab\there, escape \\x1b[31m, bell \\x07\nthe last record')" ]; then
 	ok "--level err keeps the records of level 0-3"; else not_ok "--level err"; sed 's/^/#   /' "$WORK/out"; fi
