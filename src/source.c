@@ -1,10 +1,10 @@
 #include "source.h"
 
+#include "file.h"
+
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 /* Probe order matters only where signatures could overlap; they don't today. */
@@ -56,21 +56,9 @@ struct ptw_error *ptw_source_open(const char *path, struct ptw_source **ret)
 		free(src);
 		return &ptw_enomem;
 	}
-	src->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (src->fd < 0) {
-		err = ptw_error_errno(errno, "open");
+	err = ptw_file_open_regular(path, &src->fd, &src->file_size);
+	if (err)
 		goto fail;
-	}
-	struct stat st;
-	if (fstat(src->fd, &st) < 0) {
-		err = ptw_error_errno(errno, "stat");
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
-		err = ptw_error_create(PTW_E_INVALID_ARGUMENT, "not a regular file");
-		goto fail;
-	}
-	src->file_size = (uint64_t)st.st_size;
 	if (src->file_size == 0) {
 		err = ptw_error_at(PTW_E_BAD_DATA, 0, "empty file, not a dump");
 		goto fail;

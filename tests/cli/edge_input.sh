@@ -149,4 +149,26 @@ if ! grep -q non-canonical "$WORK/out"; then ok "item4: 0x7fffffffffff is canoni
 expect_exit 4 "item4: arm64 vtop 0x1000000000000" -- "$PTWALK" vtop "$A" 0x1000000000000 --brief
 out_is "1000000000000 non-canonical" "item4: arm64 0x1000000000000 is non-canonical"
 
+## item 5: only regular files are read; a FIFO is refused, not waited on
+mkfifo "$WORK/fifo"
+for cmd in "info @" "vtop @ 0x1000" "read @ 0 --phys"; do
+	set -- ${cmd/@/$WORK/fifo}
+	expect_exit 1 "item5: $1 on a FIFO without a writer: exit 1 at once" -- timeout 10 "$PTWALK" "$@"
+	expect_stderr "^ptwalk: .*fifo: not a regular file \\(a FIFO\\)$" "item5: $1: the FIFO is named"
+done
+# with a writer waiting, still refused before anything is read
+( exec 3>"$WORK/fifo"; sleep 3 ) &
+writer=$!
+expect_exit 1 "item5: info on a FIFO with a writer: exit 1" -- timeout 10 "$PTWALK" info "$WORK/fifo"
+kill "$writer" 2>/dev/null; wait "$writer" 2>/dev/null
+mkdir "$WORK/dir"
+expect_exit 1 "item5: info on a directory: exit 1" -- "$PTWALK" info "$WORK/dir"
+expect_stderr "not a regular file \\(a directory\\)" "item5: the directory is named"
+expect_exit 1 "item5: info on /dev/null: exit 1" -- "$PTWALK" info /dev/null
+expect_stderr "^ptwalk: /dev/null: not a regular file \\(a character device\\)$" "item5: /dev/null is named a device"
+# a regular file in /proc (as /proc/kcore is) is not refused for what it is
+"$PTWALK" info /proc/self/stat >"$WORK/out" 2>"$WORK/err"
+if ! grep -q 'not a regular file' "$WORK/err"; then ok "item5: a regular file in /proc passes the file-type check"; else
+	not_ok "item5: /proc/self/stat refused as not regular"; fi
+
 finish
