@@ -118,6 +118,16 @@ int ptw_cli_usage_error(const struct ptw_cli *cli, const char *fmt, ...) __attri
  * that were refused are named in warnings, once. */
 struct ptw_error *ptw_cli_symbols(const struct ptw_cli *cli, struct ptw_dump *dump,
 				  const struct ptw_symtab **ret);
+/** The symbol a kernel-image address lies in, for vtop and read output;
+ * the symbols are loaded only for such an address (or when already
+ * loaded). False when there is none. */
+bool ptw_cli_name_address(const struct ptw_cli *cli, struct ptw_dump *dump, uint64_t va,
+			  struct ptw_symbol *sym_ret, uint64_t *offset_ret);
+/** With -k or -m given, load and check the symbols now: a file from
+ * another kernel is an error before any output (exit 1). */
+struct ptw_error *ptw_cli_check_symbol_files(const struct ptw_cli *cli, struct ptw_dump *dump);
+/** "start_kernel+0x10", or "start_kernel" at offset 0. */
+void ptw_cli_symbol_text(const struct ptw_symbol *s, uint64_t offset, char *buf, size_t len);
 /** Open cli->dump_path with the --set overrides. */
 struct ptw_error *ptw_cli_open_dump(const struct ptw_cli *cli, struct ptw_dump **ret);
 
