@@ -31,6 +31,10 @@ struct reader {
 	uint64_t gap_start, gap_end;
 	const char *gap_why;
 	unsigned gaps;
+	/* The kernel-image symbol of the range's start, for the first record
+	 * (--json) or a header line (text); NULL when none. */
+	const char *symbol;
+	char symbol_text[PTW_SYMBOL_TEXT_MAX];
 };
 
 /* One line as crash's `rd -8` prints it: the address right-aligned in 16
@@ -111,6 +115,10 @@ static void emit(struct reader *rd, uint64_t addr, const unsigned char *buf, siz
 		if (!rd->in_chunk) {
 			ptw_json_begin_object(&rd->j);
 			ptw_json_field_hex(&rd->j, "address", addr);
+			if (rd->symbol) {
+				ptw_json_field_string(&rd->j, "symbol", rd->symbol);
+				rd->symbol = NULL;
+			}
 			ptw_json_key(&rd->j, "bytes");
 			ptw_json_begin_string(&rd->j);
 			rd->in_chunk = true;
@@ -178,10 +186,34 @@ static void finish(struct reader *rd)
 		flush_line(rd);
 }
 
+/* Name the start of a virtual range, as vtop does: a header line above
+ * the hexdump, "symbol" in the first --json record. Only kernel-image
+ * addresses are named (see ptw_xres_name). */
+static void name_start(struct reader *rd, uint64_t addr)
+{
+	struct ptw_xres res = { .va = addr };
+
+	rd->symbol = NULL;
+	if (rd->c->cli->phys || rd->raw || !rd->c->x)
+		return;
+	res.g = &rd->c->x->kernel;
+	ptw_xres_name(rd->c, &res);
+	if (!res.symbol)
+		return;
+	snprintf(rd->symbol_text, sizeof(rd->symbol_text), "%s", res.symbol);
+	rd->symbol = rd->symbol_text;
+	/* Text: a label line as objdump prints one, "ADDRESS <SYMBOL+OFF>:". */
+	if (!rd->json) {
+		fprintf(rd->out, PTW_HEX " <%s>:\n", addr, rd->symbol);
+		rd->symbol = NULL;
+	}
+}
+
 static struct ptw_error *read_range(struct reader *rd, uint64_t addr, uint64_t len)
 {
 	struct ptw_error *err = NULL;
 
+	name_start(rd, addr);
 	/* Bounded: every pass consumes at least one byte of len. */
 	while (len && !err) {
 		size_t n = to_frame_end(addr, len);

@@ -129,6 +129,8 @@ static void print_text(struct vtop_state *st, const struct ptw_xres *res)
 		printf(PTW_COL_HEX "  (%s)\n", res->input, ptw_xres_status_name(res));
 	if (res->tagged)
 		printf("UNTAGGED:       %" PRIx64 "\n", res->va);
+	if (res->symbol)
+		printf("SYMBOL:         %s\n", res->symbol);
 	if (!res->g) {
 		printf("  %s\n", r->reason);
 		return;
@@ -213,6 +215,7 @@ static struct ptw_error *answer(struct vtop_state *st, uint64_t va)
 			ptw_error_destroy(err);
 		}
 	}
+	ptw_xres_name(st->c, &res);
 	if (st->c->cli->json) {
 		ptw_xctx_json(st->c, &st->j, &res);
 	} else if (st->c->cli->brief) {

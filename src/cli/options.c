@@ -398,5 +398,17 @@ struct ptw_error *ptw_cli_open_dump(const struct ptw_cli *cli, struct ptw_dump *
 		.sets = cli->sets, .nsets = cli->nsets, .vmlinux = cli->vmlinux, .btf_path = cli->btf,
 		.system_map = cli->system_map,
 	};
-	return ptw_dump_open(cli->dump_path, &opts, ret);
+	struct ptw_error *err = ptw_dump_open(cli->dump_path, &opts, ret);
+
+	/* A -k or -m file is checked against the dump by every command given
+	 * it, before any output: one from another kernel is exit 1, never
+	 * silently unused. */
+	if (!err && (cli->vmlinux || cli->system_map)) {
+		err = ptw_cli_check_symbol_files(cli, *ret);
+		if (err) {
+			ptw_dump_close(*ret);
+			*ret = NULL;
+		}
+	}
+	return err;
 }

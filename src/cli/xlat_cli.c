@@ -1,5 +1,6 @@
 #include "xlat_cli.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -87,15 +88,56 @@ void ptw_xctx_close(struct ptw_xctx *c)
 	c->dump = NULL;
 }
 
+/* Whether text could be SYMBOL, SYMBOL+OFF or SYMBOL-OFF: a C identifier
+ * (with the '.' and '$' of compiler-made names such as foo.cold), then an
+ * offset. Anything else is not looked up, so a mistyped number never costs
+ * loading the symbols. */
+static bool looks_like_symbol(const char *text, size_t len)
+{
+	if (!len || !(isalpha((unsigned char)text[0]) || text[0] == '_' || text[0] == '.'))
+		return false;
+	for (size_t i = 1; i < len; i++) {
+		unsigned char ch = (unsigned char)text[i];
+
+		if (!isalnum(ch) && ch != '_' && ch != '.' && ch != '$' && ch != '+' && ch != '-')
+			return false;
+	}
+	return true;
+}
+
 struct ptw_error *ptw_cli_parse_addr(const struct ptw_xctx *c, const char *text, size_t len,
 				     uint64_t *va_ret)
 {
-	(void)c;
+	const struct ptw_symtab *st;
+	struct ptw_error *err;
+	char name[PTW_SYMBOL_TEXT_MAX];
+
 	if (ptw_parse_u64_n(text, len, va_ret))
 		return NULL;
-	/* Quote at most 40 bytes of it: a batch line may be long. */
-	return ptw_error_create(PTW_E_INVALID_ARGUMENT, "not an address: '%.*s%s'",
-				(int)(len > 40 ? 40 : len), text, len > 40 ? "..." : "");
+	if (!looks_like_symbol(text, len) || len >= sizeof(name))
+		/* Quote at most 40 bytes of it: a batch line may be long. */
+		return ptw_error_create(PTW_E_INVALID_ARGUMENT, "not an address: '%.*s%s'",
+					(int)(len > 40 ? 40 : len), text, len > 40 ? "..." : "");
+	/* A symbol: the dump's symbols are loaded now, the first time. */
+	err = ptw_cli_symbols(c->cli, c->dump, &st);
+	if (err)
+		return err;
+	memcpy(name, text, len);
+	name[len] = '\0';
+	return ptw_symtab_resolve(st, name, va_ret);
+}
+
+void ptw_xres_name(const struct ptw_xctx *c, struct ptw_xres *res)
+{
+	struct ptw_symbol s;
+	uint64_t off;
+
+	res->symbol = NULL;
+	if (c->cli->brief || !res->g || res->g != &c->x->kernel ||
+	    !ptw_cli_name_address(c->cli, c->dump, res->va, &s, &off))
+		return;
+	ptw_cli_symbol_text(&s, off, res->symbol_text, sizeof(res->symbol_text));
+	res->symbol = res->symbol_text;
 }
 
 struct ptw_error *ptw_xctx_translate(struct ptw_xctx *c, uint64_t va, struct ptw_xres *ret)
@@ -104,6 +146,7 @@ struct ptw_error *ptw_xctx_translate(struct ptw_xctx *c, uint64_t va, struct ptw
 	bool upper = c->ops->is_upper ? c->ops->is_upper(u) : (u >> 63) != 0;
 
 	ret->input = va;
+	ret->symbol = NULL;
 	ret->va = u;
 	ret->tagged = u != va;
 	ret->page_tried = false;
@@ -260,6 +303,8 @@ void ptw_xctx_json(const struct ptw_xctx *c, struct ptw_json *j, const struct pt
 	}
 	if (res->tagged)
 		ptw_json_field_hex(j, "untagged_va", res->va);
+	if (res->symbol)
+		ptw_json_field_string(j, "symbol", res->symbol);
 	ptw_json_end_object(j);
 	ptw_json_newline(j);
 }

@@ -12,6 +12,9 @@
 #include "page.h"
 #include "walk.h"
 
+/* Room for "SYMBOL+0xOFF" text (KSYM_NAME_LEN is 512). */
+#define PTW_SYMBOL_TEXT_MAX 560
+
 struct ptw_xctx {
 	const struct ptw_cli *cli;
 	struct ptw_dump *dump;
@@ -38,6 +41,10 @@ struct ptw_xres {
 	bool page_tried;
 	const struct ptw_page *page;
 	const struct ptw_page_layout *page_layout;
+	/* The kernel-image symbol the address lies in ("start_kernel+0x10"),
+	 * set by ptw_xres_name; NULL when none or not asked. */
+	const char *symbol;
+	char symbol_text[PTW_SYMBOL_TEXT_MAX];
 };
 
 /** Open the dump, require its translation, build the walker and the --pgd tree. */
@@ -54,6 +61,9 @@ void ptw_xctx_close(struct ptw_xctx *c);
  * resolve against its dump. */
 struct ptw_error *ptw_cli_parse_addr(const struct ptw_xctx *c, const char *text, size_t len,
 				     uint64_t *va_ret);
+/** Name res's address (res->symbol) when it lies in the kernel image and
+ * the output is not --brief: the symbols are loaded for such an address only. */
+void ptw_xres_name(const struct ptw_xctx *c, struct ptw_xres *res);
 /** Untag, pick the tree by the half the VA is in, walk. */
 struct ptw_error *ptw_xctx_translate(struct ptw_xctx *c, uint64_t va, struct ptw_xres *ret);
 /** Whether a result answers the address (status ok). */

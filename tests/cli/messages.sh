@@ -47,7 +47,7 @@ expect_exit 4 "read of a hole: exit 4" -- "$PTWALK" read "$D" 0x4ffffff8 16 --ph
 expect_stderr "^ptwalk: $D: warning: 0x50000000-0x50000008: not-in-dump$" "a hole is a warning about the dump, hex with 0x"
 printf '0x40200000\nnope\n' >"$WORK/in"
 expect_exit 2 "vtop - with a bad line: exit 2" -- sh -c "'$PTWALK' vtop '$D' - --brief <'$WORK/in'"
-expect_stderr "^ptwalk: stdin: line 2: warning: not an address: 'nope'$" "a bad stdin line blames stdin"
+expect_stderr "^ptwalk: stdin: line 2: warning: no symbol 'nope'$" "a bad stdin line blames stdin"
 expect_exit 2 "read - with a bad line: exit 2" -- sh -c "'$PTWALK' read '$D' - 8 --phys <'$WORK/in'"
 expect_stderr "^ptwalk: stdin: line 2: warning: not an address" "read: a bad stdin line blames stdin"
 expect_exit 4 "-q silences warnings" -- "$PTWALK" read "$D" 0x4ffffff8 16 --phys -q

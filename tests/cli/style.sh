@@ -46,7 +46,8 @@ for d in "$A:$STEXT" "$X:$XSTEXT"; do
 	if grep -Eq '^page size: +(4KB|64KB)$' "$WORK/info" && grep -Eq '^translation: +(4KB|64KB) granule' "$WORK/info" &&
 		grep -Eq '\((4KB|64KB) pages\)$' "$WORK/info"; then ok "$c info: sizes in units"; else
 		not_ok "$c info: sizes"; grep -E 'size|granule|pages\)' "$WORK/info" | sed 's/^/#   /'; fi
-	"$PTWALK" read "$D" "$S" 40 >"$WORK/read" 2>/dev/null
+	# (the label line naming the symbol, "ADDRESS <SYMBOL>:", as objdump's, is not rd's)
+	"$PTWALK" read "$D" "$S" 40 2>/dev/null | grep -v '>:$' >"$WORK/read"
 	first=$(printf '%16s:  ' "${S#0x}")
 	if [ "$(head -c 19 "$WORK/read")" = "$first" ] && [ "$(wc -l <"$WORK/read")" -eq 3 ] &&
 		! grep -q '0x' "$WORK/read"; then ok "$c read: crash's rd address column"; else
