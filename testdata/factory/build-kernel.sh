@@ -1,6 +1,8 @@
 #!/bin/bash
-# build-kernel.sh NAME: build a small arm64 kernel from Debian's linux-source-6.12
-# with tinyconfig + common.config + NAME.config, in $FACTORY/build/NAME.
+# build-kernel.sh NAME: build a small kernel from Debian's linux-source-6.12
+# in $FACTORY/build/NAME: arm64 (Image) with tinyconfig + common.config +
+# NAME.config; x86_64-* (bzImage) with tinyconfig + NAME.config alone.
+# Runs make under `nice -n 5` with -j$(nproc) (MAKE_JOBS overrides).
 set -euo pipefail
 NAME=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -12,8 +14,12 @@ if [ ! -d "$SRC" ]; then
 fi
 # .built-ok holds the fragment the kernel was built from: a changed fragment
 # (common.config or NAME.config) rebuilds it, incrementally in the same tree.
-WANT=$(cat "$HERE/common.config" "$HERE/$NAME.config")
-if [ -f "$OUT/arch/arm64/boot/Image" ] && [ -f "$OUT/.built-ok" ] &&
+case $NAME in
+x86_64-*) KARCH=x86_64; KDIR=x86; CROSS=""; TARGET=bzImage; FRAGS="$HERE/$NAME.config";;
+*) KARCH=arm64; KDIR=arm64; CROSS=aarch64-linux-gnu-; TARGET=Image; FRAGS="$HERE/common.config $HERE/$NAME.config";;
+esac
+WANT=$(cat $FRAGS)
+if [ -f "$OUT/arch/$KDIR/boot/$TARGET" ] && [ -f "$OUT/.built-ok" ] &&
    [ "$(cat "$OUT/.built-ok")" = "$WANT" ]; then
 	echo "kernel $NAME already built in $OUT"; exit 0
 fi
@@ -21,10 +27,10 @@ INCR=""; [ -f "$OUT/vmlinux" ] && INCR=" (incremental)"
 rm -f "$OUT/.built-ok"
 T0=$(date +%s)
 mkdir -p "$OUT"
-M="make -C $SRC O=$OUT ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-"
+M="make -C $SRC O=$OUT ARCH=$KARCH CROSS_COMPILE=$CROSS"
 $M tinyconfig >/dev/null
-cat "$HERE/common.config" "$HERE/$NAME.config" > "$OUT/fragment.config"
-(cd "$SRC" && ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
+cat $FRAGS > "$OUT/fragment.config"
+(cd "$SRC" && ARCH=$KARCH CROSS_COMPILE=$CROSS \
 	scripts/kconfig/merge_config.sh -m -O "$OUT" "$OUT/.config" "$OUT/fragment.config" >/dev/null)
 $M olddefconfig >/dev/null
 # every option of the fragment must have stuck
@@ -39,7 +45,7 @@ while IFS= read -r line; do
 	fi
 done < "$OUT/fragment.config"
 [ $bad = 0 ] || { echo "config check failed for $NAME"; exit 1; }
-$M -j"$(nproc)" Image
+nice -n 5 $M -j"${MAKE_JOBS:-$(nproc)}" $TARGET
 echo "$(( $(date +%s) - T0 ))$INCR" > "$OUT/.build-seconds"
 printf '%s\n' "$WANT" > "$OUT/.built-ok"
 echo "kernel $NAME built: $OUT"

@@ -24,6 +24,17 @@ grep -m 3 '\[qemu_fw_cfg\]' /proc/kallsyms | sed 's/^/PTWSYM /'
 grep -v ioremap /proc/vmallocinfo | head -n 12 | sed 's/^/PTWVMALLOC /'
 taskset -c 0 /ptwtest spin &
 taskset -c 1 /ptwtest spin &
+# ptwthreads=N on the kernel command line (the kernel hands unknown NAME=VALUE
+# parameters to /init as environment variables): one more process, pinned
+# to vCPU2, with N threads sleeping in futex wait; wait (builtin read -t) until
+# it has created them all (it creates /ptwthreads.ready), so that the task set
+# is complete before the last fork below.
+if [ -n "$ptwthreads" ]; then
+	taskset -c 2 /ptwtest threads "$ptwthreads" &
+	i=0
+	while [ ! -e /ptwthreads.ready ] && [ $i -lt 900 ]; do read -t 1 _; i=$((i + 1)); done
+	echo "PTWTHREADSWAIT seconds=$i"
+fi
 read -t 3 _	# (a builtin sleep: see below) the spinners exec /ptwtest from busybox
 # Become the sleeping test process (PID 1, pinned to vCPU2 above) without
 # busybox: its unlinked page-cache pages are freed (and zeroed by
@@ -39,7 +50,9 @@ rm -f /bin/*
 # "PTWPTDUMP ".  The file is read a second time and compared with the first,
 # to show that the tables did not change during the capture.  Console
 # loglevel 1 keeps kernel messages from interleaving with the listing.
-# PTWREADY (printed by ptwtest after the exec) tells the host to stop the VM.
+# ptwtest (after the exec, as PID 1) prints its /proc/self/maps, sets the
+# console loglevel to 1 and lists every task of the system (PTWTASK lines)
+# with no fork either; its PTWREADY then tells the host to stop the VM.
 read -t 3 _
 P=/sys/kernel/debug/kernel_page_tables
 if [ -r $P ]; then

@@ -147,10 +147,24 @@ def vmci_num(d, key, signed=False):
 # ------------------------------------------------------------- console
 def parse_console(text):
     info = {"ptwtest": [], "syms": {}, "modsyms": [], "vmalloc": [], "vmcoreinfo_sysfs": None,
-            "uname": None, "iomem": [], "thp": [], "ptdump": [], "ptdump_end": None}
+            "uname": None, "iomem": [], "thp": [], "ptdump": [], "ptdump_end": None,
+            "maps": {}, "maps_end": {}, "tasks": [], "tasks_end": None}
     for raw in text.splitlines():
         line = raw.strip("\r")
-        if line.startswith("PTWPTDUMP "):
+        if line.startswith("PTWMAPS "):
+            # "PTWMAPS PID <line of /proc/PID/maps>", kept as printed
+            _, pid, rest = line.split(" ", 2)
+            info["maps"].setdefault(int(pid), []).append(rest)
+        elif line.startswith("PTWMAPSEND "):
+            t = line.split()
+            info["maps_end"][int(t[1])] = int(t[2].split("=")[1])
+        elif line.startswith("PTWTASK "):
+            t = line.split(" ", 4)
+            info["tasks"].append({"pid": int(t[1]), "tgid": int(t[2]), "ppid": int(t[3]),
+                                  "comm": t[4] if len(t) > 4 else ""})
+        elif line.startswith("PTWTASKEND "):
+            info["tasks_end"] = int(line.split("=")[1])
+        elif line.startswith("PTWPTDUMP "):
             # one line of /sys/kernel/debug/kernel_page_tables, kept byte for
             # byte (leading and trailing blanks included)
             info["ptdump"].append(line[len("PTWPTDUMP "):])
@@ -164,6 +178,8 @@ def parse_console(text):
                 a, s = kv[r].split(":")
                 p["regions"][r] = (int(a, 16), int(s))
             p["untouched"] = int(kv["untouched"], 16)
+            if "threads" in kv:
+                p["threads"] = int(kv["threads"])
             info["ptwtest"].append(p)
         elif line.startswith("PTWSYM "):
             t = line.split()
@@ -193,7 +209,7 @@ def parse_console(text):
 
 
 PTDUMP_NOTE = (
-    "/sys/kernel/debug/kernel_page_tables (arch/arm64/mm/ptdump.c, CONFIG_PTDUMP_DEBUGFS) "
+    "/sys/kernel/debug/kernel_page_tables (%s, CONFIG_PTDUMP_DEBUGFS) "
     "as the guest's kernel printed it, captured by /init (testdata/factory/init.sh) in PID 1 "
     "with busybox ash builtins only (read -r, printf: nothing forked after the capture, so no "
     "guest process allocated or freed a VMAP_STACK kernel stack before the stop), each line "
@@ -222,6 +238,76 @@ def write_ptdump(info, outdir, notes):
             f.write(line + "\n")
     print("ptwvm: kernel_page_tables.txt, %d lines" % len(info["ptdump"]), flush=True)
     return "kernel_page_tables.txt"
+
+
+KMSG_RE = re.compile(r"^\[\s*\d+\.\d+\] ")
+
+
+def write_console(text, outdir, notes):
+    """console.log: the kernel's own lines of the serial console (lines with
+    a printk timestamp), CRs removed; the factory's PTW* lines and anything
+    else (the x86 decompressor's lines, shell messages) left out."""
+    kept, other, mixed = [], 0, 0
+    for raw in text.split("\n"):
+        line = raw.replace("\r", "")
+        if KMSG_RE.match(line):
+            if "PTW" in line:
+                mixed += 1      # a user line cut into a kernel line: not the kernel's
+                continue
+            kept.append(line)
+        elif line.strip() and not line.startswith("PTW"):
+            other += 1
+    with open(os.path.join(outdir, "console.log"), "w", encoding="latin1", newline="\n") as f:
+        for line in kept:
+            f.write(line + "\n")
+    notes.append("console.log: %d kernel lines of the serial console (lines with a printk "
+                 "timestamp, CRs removed); left out: the factory's PTW* lines, %d other lines "
+                 "(not printk's: e.g. the x86 boot decompressor's, shell messages), %d kernel "
+                 "lines with a user-space line cut into them.  The console loglevel was set to "
+                 "1 before the kernel_page_tables capture (small kernels) and before the task "
+                 "listing (every case), so later kernel messages are in the log buffer only: "
+                 "console.log is a subset of the kernel log, not all of it"
+                 % (len(kept), other, mixed))
+    return "console.log"
+
+
+def parse_registers(arch, text):
+    """The general registers of HMP `info registers` (QEMU 7.2), and its
+    general part as text (up to the FP/vector registers)."""
+    regs, lines = {}, []
+    for line in text.splitlines():
+        if re.match(r"\s*(FPCR|FPSR|Q\d\d|Z\d\d|P\d\d|FCW|FPR\d|XMM|YMM|ZMM)", line):
+            break
+        lines.append(line.rstrip())
+    gen = "\n".join(lines)
+    if arch == "arm64":
+        for k, v in re.findall(r"\b(PC|X\d\d|SP)=([0-9a-f]{16})", gen):
+            key = k.lower() if k in ("PC", "SP") else "x%d" % int(k[1:])
+            regs[key] = hx(int(v, 16))
+        m = re.search(r"PSTATE=([0-9a-f]+)\s+(\S+)\s+EL(\d)(\w?)", gen)
+        if m:
+            regs["pstate"] = hx(int(m.group(1), 16))
+            regs["el"] = int(m.group(3))
+            regs["sp_sel"] = m.group(4) or None
+    else:
+        for k, v in re.findall(r"\b(R[A-Z0-9]+)\s*=([0-9a-f]{16})", gen):
+            regs[k.lower()] = hx(int(v, 16))
+        if "rfl" in regs:
+            regs["eflags"] = regs.pop("rfl")
+        for seg in ("CS", "SS", "DS", "ES", "FS", "GS"):
+            m = re.search(r"^%s\s*=([0-9a-f]{4}) ([0-9a-f]{16})" % seg, gen, re.M)
+            if m:
+                regs[seg.lower()] = hx(int(m.group(1), 16))
+                if seg in ("FS", "GS"):
+                    regs[seg.lower() + "_base"] = hx(int(m.group(2), 16))
+        m = re.search(r"CPL=(\d)", gen)
+        if m:
+            regs["cpl"] = int(m.group(1))
+        for k in ("CR0", "CR2", "CR3", "CR4", "EFER"):
+            m = re.search(r"\b%s=([0-9a-f]+)" % k, gen)
+            if m:
+                regs[k.lower()] = hx(int(m.group(1), 16))
+    return regs, gen
 
 
 # ------------------------------------------------------------- run
@@ -299,13 +385,18 @@ def cmd_run(a):
         time.sleep(a.settle)
         info = parse_console(text)
         ptdump_file = write_ptdump(info, a.outdir, notes)
+        if info["tasks_end"] is None or info["tasks_end"] != len(info["tasks"]):
+            raise RuntimeError("task listing incomplete: %d PTWTASK lines, end %r"
+                               % (len(info["tasks"]), info["tasks_end"]))
+        print("ptwvm: %d tasks listed" % len(info["tasks"]), flush=True)
         spinners = [p for p in info["ptwtest"] if p["mode"] == "spin"]
         kcpu = 2
         # ---- stop with spinners in user mode and vCPU2 in the kernel
         import random
         for attempt in range(150):
             q.cmd("stop")
-            els = {c: cpu_state(q, a.arch, c)[0] for c in range(3)}
+            states = {c: cpu_state(q, a.arch, c) for c in range(3)}
+            els = {c: states[c][0] for c in range(3)}
             user_ok = all(els[p["cpu"]] == (0 if a.arch == "arm64" else 3) for p in spinners)
             kern_ok = els[kcpu] == (1 if a.arch == "arm64" else 0)
             if user_ok and kern_ok:
@@ -315,6 +406,10 @@ def cmd_run(a):
         else:
             notes.append("could not stop with spinners in user mode and vCPU2 in the kernel: %r" % els)
         print("ptwvm: stopped, exception levels %r (attempt %d)" % (els, attempt + 1), flush=True)
+        cpu_registers = []
+        for c in range(3):
+            pr, gen = parse_registers(a.arch, states[c][1])
+            cpu_registers.append({"cpu": c, "regs": pr, "text": gen})
         # ---- ELF dump
         elf = os.path.join(a.workdir, "vmcore.elf")
         if os.path.exists(elf):
@@ -465,6 +560,14 @@ def cmd_run(a):
                 reg = regs[c].get("TTBR0_EL1") if a.arch == "arm64" else regs[c].get("CR3")
             pr = {"pid": p["pid"], "comm": "ptwtest", "mode": p["mode"], "cpu": c,
                   ("ttbr0" if a.arch == "arm64" else "cr3"): reg, "regions": [], "facts": []}
+            if "threads" in p:
+                pr["threads"] = p["threads"]
+            mp = info["maps"].get(p["pid"])
+            if mp is None or info["maps_end"].get(p["pid"]) != len(mp):
+                raise RuntimeError("pid %d: /proc/self/maps capture incomplete (%s lines, end %r)"
+                                   % (p["pid"], None if mp is None else len(mp),
+                                      info["maps_end"].get(p["pid"])))
+            pr["maps"] = mp
             ps = p["pagesize"]
             for r in "ABC":
                 va, size = p["regions"][r]
@@ -524,6 +627,9 @@ def cmd_run(a):
         except subprocess.TimeoutExpired:
             proc.kill()
 
+    full = open(console, "rb").read().decode("latin1")
+    console_name = write_console(full, a.outdir, notes)
+    text = full
     cfg = {}
     for line in open(a.config):
         line = line.strip()
@@ -545,6 +651,17 @@ def cmd_run(a):
         "kaslr_offset": hx(kaslr),
         "symbols": truth_syms,
         "registers": regs,
+        "cpu_registers": cpu_registers,
+        "cpu_registers_note": ("HMP `info registers` of each vCPU (cpu-index) in the stop the "
+                               "dumps were written in: 'regs' parsed from it, 'text' its general "
+                               "part (the FP/SIMD/SVE registers left out)"),
+        "tasks": info["tasks"],
+        "tasks_note": ("every task (threads included) as listed by ptwtest, PID 1 after the exec, "
+                       "from /proc/PID/task/TID/stat just before PTWREADY: pid = TID, tgid = PID, "
+                       "ppid = stat field 4, comm = stat's comm; nothing forked between the listing "
+                       "and the stop, but a kernel thread the kernel started on its own in those "
+                       "seconds (a kworker) would be missing"),
+        "console": None,
         "vmcoreinfo_text": vmci_text,
         "files": [],
         "kernel_facts": kfacts,
@@ -555,9 +672,11 @@ def cmd_run(a):
                  + ["guest kernel log: " + l.strip() for l in text.splitlines()
                     if re.search(r"page tables isolation|5-level paging|LPA2|52-bit|Memory: ", l)][:6],
     }
+    truth["console"] = console_name
     if ptdump_file:
         truth["kernel_page_tables"] = ptdump_file
-        truth["kernel_page_tables_note"] = PTDUMP_NOTE
+        truth["kernel_page_tables_note"] = PTDUMP_NOTE % (
+            "arch/arm64/mm/ptdump.c" if a.arch == "arm64" else "arch/x86/mm/dump_pagetables.c")
     if a.arch == "arm64":
         truth["va_bits"] = int(cfg.get("CONFIG_ARM64_VA_BITS", "0")) or None
         truth["pa_bits"] = int(cfg.get("CONFIG_ARM64_PA_BITS", "0")) or None
@@ -587,6 +706,13 @@ def cmd_finish(a):
     for f in t["files"]:
         p = os.path.join(a.outdir, f["name"])
         f["bytes"] = os.path.getsize(p) if os.path.exists(p) else None
+    for kv in a.set or []:
+        k, v = kv.split("=", 1)
+        t[k] = v
+    vb = re.search(r"^BUILD-ID=([0-9a-f]+)$", t.get("vmcoreinfo_text") or "", re.M)
+    if t.get("build_id") and vb:
+        t["notes"].append("build_id %s VMCOREINFO's BUILD-ID"
+                          % ("equals" if vb.group(1) == t["build_id"] else "DIFFERS FROM"))
     t["notes"] += a.note or []
     with open(path, "w") as f:
         json.dump(t, f, indent=1)
@@ -652,6 +778,7 @@ def main():
     f.add_argument("--seconds", type=int, required=True)
     f.add_argument("--files", required=True, help="JSON Lines file, one files entry a line")
     f.add_argument("--note", action="append")
+    f.add_argument("--set", action="append", help="KEY=VALUE: a string key of truth.json")
     f.set_defaults(fn=cmd_finish)
     n = sp.add_parser("normelf")
     n.add_argument("src")
