@@ -33,8 +33,10 @@ cat $FRAGS > "$OUT/fragment.config"
 (cd "$SRC" && ARCH=$KARCH CROSS_COMPILE=$CROSS \
 	scripts/kconfig/merge_config.sh -m -O "$OUT" "$OUT/.config" "$OUT/fragment.config" >/dev/null)
 $M olddefconfig >/dev/null
-# every option of the fragment must have stuck
+# every option of the fragment must have stuck (the last setting of an
+# option counts: NAME.config may override common.config)
 bad=0
+grep -v '^#' "$OUT/fragment.config" | grep . | tac | awk -F= '!seen[$1]++' | tac > "$OUT/fragment.final"
 while IFS= read -r line; do
 	case "$line" in ''|\#*) continue;; esac
 	opt=${line%%=*}; val=${line#*=}
@@ -43,7 +45,7 @@ while IFS= read -r line; do
 	else
 		grep -qx "$line" "$OUT/.config" || { echo "option did not stick: $line ($(grep "^$opt=\|$opt is not" "$OUT/.config"))"; bad=1; }
 	fi
-done < "$OUT/fragment.config"
+done < "$OUT/fragment.final"
 [ $bad = 0 ] || { echo "config check failed for $NAME"; exit 1; }
 nice -n 5 $M -j"${MAKE_JOBS:-$(nproc)}" $TARGET
 echo "$(( $(date +%s) - T0 ))$INCR" > "$OUT/.build-seconds"
