@@ -240,8 +240,7 @@ static const char *struct_layout(struct ptw_dump *dump, const struct ptw_error *
 	return source;
 }
 
-static struct ptw_error *info_json(const struct ptw_cli *cli, struct ptw_dump *dump,
-				   const struct ptw_sym_summary *syms)
+static struct ptw_error *info_json(const struct ptw_cli *cli, struct ptw_dump *dump)
 {
 	struct ptw_source *src = dump->src;
 	struct ptw_json j;
@@ -298,12 +297,22 @@ static struct ptw_error *info_json(const struct ptw_cli *cli, struct ptw_dump *d
 		json_xlat(&j, &dump->xlat);
 	else
 		ptw_json_null(&j);
-	ptw_json_key(&j, "symbols");
-	json_symbols(&j, syms);
-	ptw_json_key(&j, "types");
+	/* Types first: finding BTF may load the symbols, which the summary
+	 * then reports in full instead of probing kallsyms again. */
 	struct ptw_types_choice tc;
 	struct ptw_error *why;
 	probe_types(cli, dump, &tc, &why);
+	struct ptw_sym_summary syms;
+	struct ptw_error *serr = ptw_dump_symbols_summary(dump, &syms);
+	if (serr) {
+		ptw_types_choice_free(&tc);
+		ptw_error_destroy(why);
+		return serr;
+	}
+	ptw_json_key(&j, "symbols");
+	json_symbols(&j, &syms);
+	ptw_sym_summary_free(&syms);
+	ptw_json_key(&j, "types");
 	json_types(&j, &tc, why);
 	ptw_types_choice_free(&tc);
 	const char *layout = struct_layout(dump, why);
@@ -322,8 +331,7 @@ static const char *or_unknown(const char *s)
 	return s ? s : "unknown";
 }
 
-static struct ptw_error *info_text(const struct ptw_cli *cli, struct ptw_dump *dump,
-				   const struct ptw_sym_summary *syms)
+static struct ptw_error *info_text(const struct ptw_cli *cli, struct ptw_dump *dump)
 {
 	struct ptw_source *src = dump->src;
 	char compression[64] = "";
@@ -374,10 +382,20 @@ static struct ptw_error *info_text(const struct ptw_cli *cli, struct ptw_dump *d
 	} else {
 		field("translation", "unknown (%s)", dump->xlat_error->message);
 	}
-	text_symbols(cli, syms);
+	/* Types first: finding BTF may load the symbols, which the summary
+	 * then reports in full instead of probing kallsyms again. */
 	struct ptw_types_choice tc;
 	struct ptw_error *why;
 	probe_types(cli, dump, &tc, &why);
+	struct ptw_sym_summary syms;
+	struct ptw_error *serr = ptw_dump_symbols_summary(dump, &syms);
+	if (serr) {
+		ptw_types_choice_free(&tc);
+		ptw_error_destroy(why);
+		return serr;
+	}
+	text_symbols(cli, &syms);
+	ptw_sym_summary_free(&syms);
 	text_types(cli, &tc, why);
 	ptw_types_choice_free(&tc);
 	const char *layout = struct_layout(dump, why);
@@ -394,15 +412,9 @@ static int run_info(struct ptw_cli *cli)
 		return ptw_cli_fail(cli, err);
 	if (!dump->have_xlat && cli->json)
 		ptw_cli_warn(cli, "translation unknown: %s", dump->xlat_error->message);
-	/* Before any output: a -k or -m file from another kernel is exit 1. */
-	struct ptw_sym_summary syms;
-	err = ptw_dump_symbols_summary(dump, &syms);
-	if (err) {
-		ptw_dump_close(dump);
-		return ptw_cli_fail(cli, err);
-	}
-	err = cli->json ? info_json(cli, dump, &syms) : info_text(cli, dump, &syms);
-	ptw_sym_summary_free(&syms);
+	/* (A -k or -m file from another kernel was refused, exit 1, when the
+	 * dump was opened: before any output.) */
+	err = cli->json ? info_json(cli, dump) : info_text(cli, dump);
 	ptw_dump_close(dump);
 	return err ? ptw_cli_fail(cli, err) : PTW_EXIT_OK;
 }
