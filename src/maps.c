@@ -8,6 +8,8 @@
 #define LEVEL_GAP (-2)
 #define LEVEL_BAD (-3)
 #define LEVEL_ALIAS (-4)
+/* The last run's level of a subtree with no run yet: equal to no level. */
+#define NO_RUN INT8_MIN
 
 /* The ptdump coalescer: note_page() of arch/arm64/mm/ptdump.c and
  * arch/x86/mm/dump_pagetables.c. A run ends when the attributes or the level
@@ -202,8 +204,9 @@ static inline void feed_note(struct alias_state *as, uint64_t addr, int level, u
 	if (as->nopen > 1) {
 		struct open_subtree *o = &as->open[as->nopen - 1];
 
-		/* Most notes continue the run: nothing to count. */
-		if (!o->empty && level == o->runs.last_level && prot == o->runs.last_prot)
+		/* Most notes continue the run: nothing to count (an empty
+		 * subtree's last_level is NO_RUN, no level). */
+		if (level == o->runs.last_level && prot == o->runs.last_prot)
 			return;
 		runs_add(o, addr - o->start, level, prot, 0, level, prot, 0);
 	}
@@ -252,12 +255,13 @@ static inline void track_open(struct alias_state *as, const struct ptdump_state 
 		       const struct ptw_walk_iter *it, const struct ptw_walk_result *r)
 {
 	const struct ptw_geom *g = it->g;
-	unsigned ntables = it->ntables <= g->levels ? it->ntables : g->levels;
-	unsigned d = it->shared + 1 < ntables ? it->shared + 1 : ntables;
+	unsigned ntables, d;
 
 	/* Most results are in the same last table as the one before. */
-	if (as->nopen == ntables && ntables <= d)
+	if (as->nopen == it->ntables && it->shared + 1 >= it->ntables)
 		return;
+	ntables = it->ntables <= g->levels ? it->ntables : g->levels;
+	d = it->shared + 1 < ntables ? it->shared + 1 : ntables;
 	if (as->nopen > d)
 		close_open(as, d > 1 ? d : 1, true);
 	if (as->nopen < 1)
@@ -274,6 +278,7 @@ static inline void track_open(struct alias_state *as, const struct ptdump_state 
 		o->ok = r->range_start == o->start && !marker_inside(st, o->start, o->size);
 		o->empty = true;
 		memset(&o->runs, 0, sizeof(o->runs));
+		o->runs.last_level = NO_RUN;
 		o->runs.context = st->pd->inherited ? st->pd->inherited(r->step, d) : 0;
 		as->nopen = d + 1;
 	}
