@@ -149,8 +149,11 @@ static const char *btf_declared_name(void *impl, ptw_type_id id)
 	const struct btf_type *t;
 	const char *name;
 
-	if (skip_modifiers(btf, id, true, &id) != NULL) {
+	struct ptw_error *err = skip_modifiers(btf, id, true, &id);
+
+	if (err) {
 		/* Only reached for corrupt BTF; describe() reports it. */
+		ptw_error_destroy(err);
 		return "";
 	}
 	t = type_by_id(btf, id);
