@@ -131,7 +131,7 @@ const struct ptw_command ptw_cmd_layout = {
 	.details = "Regions as Documentation/arch/arm64/memory.rst describes them for the dump's\n"
 		   "kernel, from VMCOREINFO where it exports them; the kernel image's end is taken\n"
 		   "from the tables. Text shows inclusive ends; JSON 'end' is exclusive.",
-	.options = PTW_OPTS_COMMON,
+	.options = PTW_OPTS_COMMON & ~PTW_OPT_BTF, /* types change nothing here */
 	.min_args = 0,
 	.max_args = 0,
 };

@@ -87,7 +87,7 @@ const struct ptw_command ptw_cmd_ptov = {
 		   "with neither prints - and (no kernel mapping), exit 4.\n"
 		   "The linear alias is __phys_to_virt() of the dump's kernel; the image alias\n"
 		   "(PA + kimage_voffset) is shown only where the tables map it back to PADDR.",
-	.options = PTW_OPTS_COMMON,
+	.options = PTW_OPTS_COMMON & ~PTW_OPT_BTF, /* types change nothing here */
 	.min_args = 1,
 	.max_args = (size_t)-1,
 };

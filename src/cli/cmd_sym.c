@@ -138,7 +138,7 @@ const struct ptw_command ptw_cmd_sym = {
 		   "or the names matching GLOB ('*' and '?' as the shell). Symbols come from -k,\n"
 		   "else -m, else the kallsyms tables in the dump, with VMCOREINFO's SYMBOL()\n"
 		   "lines added (type '?'). Exit 4 when an argument names nothing.",
-	.options = PTW_OPTS_COMMON | PTW_OPT_LIST,
+	.options = (PTW_OPTS_COMMON & ~PTW_OPT_BTF) | PTW_OPT_LIST, /* types change nothing here */
 	.min_args = 0,
 	.max_args = (size_t)-1,
 };

@@ -92,7 +92,7 @@ static void print_page_text(const struct ptw_page_layout *l, const struct ptw_pa
 	const char *names[PTW_PAGE_MAX_FLAGS];
 	unsigned n;
 
-	printf("\n      PAGE         PHYSICAL      MAPPING       CNT  MAPCNT FLAGS\n");
+	printf("      PAGE         PHYSICAL      MAPPING       CNT  MAPCNT FLAGS\n");
 	if (!p->have_contents) {
 		printf("%16" PRIx64 "  %8" PRIx64 "  (struct page %s)\n", p->address,
 		       pa & ~((UINT64_C(1) << l->page_shift) - 1),
