@@ -46,6 +46,12 @@ uint64_t ptw_arm64_fixmap_permanent_slots(const struct ptw_xlat *x, bool old,
  * slots and FIX_PTE..FIX_PGD. */
 uint64_t ptw_arm64_fixmap_total_slots(const struct ptw_xlat *x, bool (*is_mapped)(void *, uint64_t),
 				      void *arg, uint64_t fixaddr_top);
+/** 6.9+ with KASAN (generic or software tags): whether the kernel's table
+ * shows a KASAN shadow, and where (asm/memory.h: it ends at
+ * KASAN_SHADOW_END, _PAGE_END(VA_BITS_MIN) with Kconfig's default
+ * KASAN_SHADOW_OFFSET, and the linear map ends where it starts). */
+bool ptw_arm64_kasan_shadow(const struct ptw_xlat *x, bool (*is_mapped)(void *, uint64_t), void *arg,
+			    uint64_t *start_ret, uint64_t *end_ret);
 struct ptw_error *ptw_arm64_layout(const struct ptw_xlat *x, const struct ptw_vmcoreinfo *vi,
 				   bool (*is_mapped)(void *arg, uint64_t va), void *arg,
 				   struct ptw_regions *ret);

@@ -113,6 +113,29 @@ uint64_t ptw_arm64_fixmap_total_slots(const struct ptw_xlat *x, bool (*is_mapped
 	return slots + ((UINT64_C(256) << 10) / x->granule + 1) * 7 + 5;
 }
 
+/* KASAN_SHADOW_END = (1 << (64 - KASAN_SHADOW_SCALE_SHIFT)) +
+ * KASAN_SHADOW_OFFSET, which Kconfig's defaults put at _PAGE_END(VA_BITS_MIN);
+ * KASAN_SHADOW_START = KASAN_SHADOW_END - (1 << (vabits_actual - scale)).
+ * The top page below KASAN_SHADOW_END is the shadow of the top of the
+ * address space, always mapped (by the early shadow at least); without
+ * KASAN it is the top of the linear map, far above any RAM. Scale 3
+ * (generic) covers 1/8 of the space, and its start is then mapped too;
+ * scale 4 (software tags) 1/16. */
+bool ptw_arm64_kasan_shadow(const struct ptw_xlat *x, bool (*is_mapped)(void *, uint64_t), void *arg,
+			    uint64_t *start_ret, uint64_t *end_ret)
+{
+	unsigned va_min = x->va_bits <= 48 ? x->va_bits : x->granule == 16384 ? 47 : 48;
+	uint64_t end = -(UINT64_C(1) << (va_min - 1));
+	unsigned scale;
+
+	if (!is_mapped || x->vabits_actual < 8 || !is_mapped(arg, end - x->granule))
+		return false;
+	scale = is_mapped(arg, end - (UINT64_C(1) << (x->vabits_actual - 3))) ? 3 : 4;
+	*start_ret = end - (UINT64_C(1) << (x->vabits_actual - scale));
+	*end_ret = end;
+	return true;
+}
+
 struct ptw_error *ptw_arm64_layout(const struct ptw_xlat *x, const struct ptw_vmcoreinfo *vi,
 				   bool (*is_mapped)(void *arg, uint64_t va), void *arg,
 				   struct ptw_regions *ret)
@@ -159,7 +182,19 @@ struct ptw_error *ptw_arm64_layout(const struct ptw_xlat *x, const struct ptw_vm
 
 	if (x->linear_start > x->page_offset)
 		add(&r, "gap", x->page_offset, x->linear_start, "computed");
-	add(&r, "linear map", x->linear_start, x->page_end, "computed");
+	{
+		uint64_t shadow_start, shadow_end;
+		unsigned version = ptw_arm64_kernel_version(vi);
+
+		if ((!version || version >= PTW_KVER(6, 9, 0)) &&
+		    ptw_arm64_kasan_shadow(x, is_mapped, arg, &shadow_start, &shadow_end) &&
+		    shadow_start > x->linear_start && shadow_end == x->page_end) {
+			add(&r, "linear map", x->linear_start, shadow_start, "computed");
+			add(&r, "kasan shadow", shadow_start, shadow_end, "tables");
+		} else {
+			add(&r, "linear map", x->linear_start, x->page_end, "computed");
+		}
+	}
 	if (mod_start > x->page_end)
 		add(&r, mod_start - x->page_end == SZ_128M ? "bpf jit" : "gap", x->page_end, mod_start,
 		    "computed");

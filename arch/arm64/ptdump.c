@@ -164,24 +164,14 @@ static struct ptw_error *arm64_view(const struct ptw_xlat *x, const struct ptw_v
 		return ptw_error_create(PTW_E_NOT_PRESENT,
 					"VMCOREINFO lacks NUMBER(VMALLOC_END/VMEMMAP_START/VMEMMAP_END): region markers unknown");
 	if (!old) {
-		/* 6.12 asm/memory.h with KASAN (generic or software tags):
-		 * PAGE_END = KASAN_SHADOW_START = KASAN_SHADOW_END - (1 <<
-		 * (vabits_actual - KASAN_SHADOW_SCALE_SHIFT)), and with Kconfig's
-		 * default KASAN_SHADOW_OFFSET, KASAN_SHADOW_END = _PAGE_END(
-		 * VA_BITS_MIN). The top of that range is the shadow of the top
-		 * of the address space, always mapped (by the early shadow at
-		 * least), where a kernel without KASAN has its linear map's top,
-		 * far above any RAM. Scale 3 (generic) maps 1/8 of the space:
-		 * the shadow's start then is mapped too; scale 4 (tags) 1/16. */
-		uint64_t shadow_end = page_end_of(va_bits_min(x));
+		uint64_t shadow_start, shadow_end;
 
-		if (is_mapped && is_mapped(arg, shadow_end - page)) {
-			unsigned scale = is_mapped(arg, shadow_end - (UINT64_C(1) << (x->vabits_actual - 3))) ? 3 : 4;
-
-			page_end = shadow_end - (UINT64_C(1) << (x->vabits_actual - scale));
+		if (ptw_arm64_kasan_shadow(x, is_mapped, arg, &shadow_start, &shadow_end)) {
+			/* PAGE_END = KASAN_SHADOW_START (asm/memory.h) */
+			page_end = shadow_start;
 			m[n++] = (struct ptw_marker){ page_offset, "Linear Mapping start" };
 			m[n++] = (struct ptw_marker){ page_end, "Linear Mapping end" };
-			m[n++] = (struct ptw_marker){ page_end, "Kasan shadow start" };
+			m[n++] = (struct ptw_marker){ shadow_start, "Kasan shadow start" };
 			m[n++] = (struct ptw_marker){ shadow_end, "Kasan shadow end" };
 		}
 	}

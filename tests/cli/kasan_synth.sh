@@ -72,4 +72,11 @@ if [ "$(wc -l <"$WORK/out")" -lt 1000 ] && [ "$(grep -c '"alias": true' "$WORK/o
 if ! grep -Eq '"kind": "(table-alias|linear-map-mismatch)"' "$WORK/out"; then
 	ok "check: the early shadow is neither an alias finding nor the linear map"; else
 	not_ok "check findings in the shadow"; grep -E 'table-alias|linear-map' "$WORK/out" | head -3 | sed 's/^/#   /'; fi
+# layout: the linear map ends where the shadow starts (PAGE_END =
+# KASAN_SHADOW_START), the shadow its own region.
+"$PTWALK" layout "$WORK/kasan.dump" >"$WORK/out" 2>"$WORK/err"
+if grep -q '^ffff000000000000  ffff5fffffffffff      96TB  linear map$' "$WORK/out" &&
+	grep -q '^ffff600000000000  ffff7fffffffffff      32TB  kasan shadow$' "$WORK/out"; then
+	ok "layout: linear map, then the KASAN shadow"; else
+	not_ok "layout"; head -4 "$WORK/out" | sed 's/^/#   /'; fi
 finish
