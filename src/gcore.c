@@ -38,12 +38,6 @@ struct build {
 	/* Without task_struct.on_cpu: the CPU note found to belong to this
 	 * (single-threaded) process, or -1. */
 	long note_for_process;
-	/* VMA ranges of the process being written, and while checking another
-	 * process, whether any of its VMAs holds sp. */
-	uint64_t (*vmas)[2];
-	size_t nvmas, capvmas;
-	uint64_t probe_sp;
-	bool probe_hit;
 };
 
 /* A growing byte buffer for the notes. */
@@ -294,20 +288,6 @@ static bool on_vma(void *arg, const struct ptw_vma *v)
 	struct ptw_walk_result r;
 	bool done = false;
 
-	if (b->nvmas == b->capvmas) {
-		size_t cap = b->capvmas ? b->capvmas * 2 : 64;
-		uint64_t (*n)[2] = realloc(b->vmas, cap * sizeof(*n));
-
-		if (!n) {
-			b->err = &ptw_enomem;
-			return false;
-		}
-		b->vmas = n;
-		b->capvmas = cap;
-	}
-	b->vmas[b->nvmas][0] = v->start;
-	b->vmas[b->nvmas][1] = v->end;
-	b->nvmas++;
 	b->st.vmas++;
 	/* The VMA number rides in the flags' upper bits while building, so
 	 * runs from two VMAs are never merged; cleared when written. */
@@ -370,85 +350,34 @@ static struct ptw_error *write_all(FILE *out, const void *p, size_t n, struct pt
 	return NULL;
 }
 
-/* Another process's VMA holding the probed stack pointer? */
-static bool probe_vma(void *arg, const struct ptw_vma *v)
-{
-	struct build *b = arg;
-
-	if (v->start <= b->probe_sp && b->probe_sp < v->end) {
-		b->probe_hit = true;
-		return false;
-	}
-	return true;
-}
-
-struct other_mms {
-	struct build *b;
-	uint64_t self_mm;
-	uint64_t seen[64];
-	unsigned nseen;
-	bool ambiguous;
-};
-
-static bool probe_task(void *arg, const struct ptw_task *t)
-{
-	struct other_mms *o = arg;
-	struct ptw_error *err;
-
-	if (!t->mm || t->mm == o->self_mm)
-		return true;
-	for (unsigned i = 0; i < o->nseen; i++)
-		if (o->seen[i] == t->mm)
-			return true;
-	if (o->nseen == 64) { /* too many processes to rule out: do not claim */
-		o->ambiguous = true;
-		return false;
-	}
-	o->seen[o->nseen++] = t->mm;
-	o->b->probe_hit = false;
-	err = ptw_vmas_walk(o->b->in->mem, o->b->in->L, t->mm, PTW_VMA_MAX_DEFAULT, probe_vma, o->b, NULL);
-	ptw_error_destroy(err);
-	if (o->b->probe_hit) {
-		o->ambiguous = true;
-		return false;
-	}
-	return true;
-}
-
-/* Without task_struct.on_cpu (a layout inferred without types), which CPU
- * was running this process? A CPU note in user mode whose stack pointer
- * lies in one of this process's VMAs and in no other process's, for a
- * single-threaded process only (threads share the VMAs); else none. */
+/* Without task_struct.on_cpu (a layout inferred without types), the CPU
+ * note that belongs to this process, for a single-threaded one (threads
+ * share the VMAs): ptw_notes_user_mms(). */
 static void find_note_for_process(struct build *b, uint64_t init_task)
 {
 	const struct ptw_gcore_input *in = b->in;
+	uint64_t *mms;
 	long found = -1;
 
 	b->note_for_process = -1;
-	if (in->L->have_on_cpu || in->nthreads != 1 || !init_task)
+	if (in->L->have_on_cpu || in->nthreads != 1 || !init_task || !in->ncpu_notes)
 		return;
-	for (size_t i = 0; i < in->ncpu_notes; i++) {
-		uint64_t gregs[PTW_MAX_GREGS];
-		bool mine = false;
+	mms = calloc(in->ncpu_notes, sizeof(*mms));
+	if (!mms)
+		return;
+	struct ptw_error *err = ptw_notes_user_mms(in->mem, in->L, init_task, in->regs, in->cpu_notes,
+						   in->ncpu_notes, mms);
 
-		if (!in->regs->from_note(&in->cpu_notes[i], gregs))
-			continue;
-		b->probe_sp = gregs[in->regs->sp_index];
-		for (size_t k = 0; k < b->nvmas && !mine; k++)
-			mine = b->vmas[k][0] <= b->probe_sp && b->probe_sp < b->vmas[k][1];
-		if (!mine)
-			continue;
-		struct other_mms o = { .b = b, .self_mm = in->threads[0].mm };
-		struct ptw_task_limits lim = { .max_tasks = 1 << 16 };
-		struct ptw_error *err = ptw_tasks_walk(in->mem, in->L, init_task, &lim, probe_task, &o, NULL);
-
-		ptw_error_destroy(err);
-		if (err || o.ambiguous)
-			continue;
-		if (found >= 0)
-			return; /* two CPUs claim it: neither is believed */
-		found = (long)i;
-	}
+	ptw_error_destroy(err);
+	for (size_t i = 0; !err && i < in->ncpu_notes; i++)
+		if (mms[i] && mms[i] == in->threads[0].mm) {
+			if (found >= 0) { /* two CPUs claim it: neither is believed */
+				found = -1;
+				break;
+			}
+			found = (long)i;
+		}
+	free(mms);
 	b->note_for_process = found;
 }
 
@@ -588,6 +517,5 @@ out:
 	for (size_t i = 0; i < b.nfiles; i++)
 		free(b.files[i].name);
 	free(b.files);
-	free(b.vmas);
 	return err;
 }

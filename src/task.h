@@ -150,6 +150,15 @@ struct ptw_task_anchors {
 struct ptw_error *ptw_task_layout_infer(const struct ptw_kmem *mem, const struct ptw_task_anchors *a,
 					struct ptw_task_layout *ret);
 
+struct ptw_regs_ops;
+struct ptw_prstatus;
+/** For layouts without task_struct.on_cpu: per CPU note, the mm of the one
+ * process with a VMA holding the note's user stack pointer (0 when the CPU
+ * was not in user mode, or no single process holds it). src/task_notes.c */
+struct ptw_error *ptw_notes_user_mms(const struct ptw_kmem *mem, const struct ptw_task_layout *L,
+				     uint64_t init_task, const struct ptw_regs_ops *regs,
+				     const struct ptw_prstatus *notes, size_t nnotes, uint64_t *mm_ret);
+
 struct ptw_types;
 /** The layout from the dump's types (src/task_types.c). BAD_DATA naming the
  * first member the walkers need that the types lack. */

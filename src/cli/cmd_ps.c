@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "cli.h"
+#include "dump.h"
 #include "json.h"
+#include "regs.h"
 #include "task_cli.h"
 
 struct ps_out {
@@ -15,6 +17,7 @@ struct ps_out {
 	struct ptw_task *tasks;
 	size_t n, cap;
 	bool nomem;
+	bool collect;   /* JSON too: running is worked out after the walk */
 };
 
 static void print_json(struct ps_out *o, const struct ptw_task *t)
@@ -68,7 +71,7 @@ static bool on_task(void *arg, const struct ptw_task *t)
 {
 	struct ps_out *o = arg;
 
-	if (o->json_mode) {
+	if (o->json_mode && !o->collect) {
 		print_json(o, t);
 		return true;
 	}
@@ -120,6 +123,45 @@ static void print_text(const struct ps_out *o)
 	}
 }
 
+/* Without task_struct.on_cpu: a CPU note in user mode whose stack pointer
+ * lies in exactly one process's VMAs marks that process running on that
+ * CPU, when it has one thread; the other tasks stay unknown. */
+static void mark_running_from_notes(struct ptw_tctx *tc, struct ps_out *o)
+{
+	struct ptw_source *src = tc->dump->src;
+	const struct ptw_regs_ops *regs = tc->dump->arch == PTW_ARCH_ARM64 ? &ptw_regs_arm64 :
+					  tc->dump->arch == PTW_ARCH_X86_64 ? &ptw_regs_x86_64 : NULL;
+	uint64_t *mms;
+	struct ptw_error *err;
+
+	if (!regs || !src->ncpus || !(mms = calloc(src->ncpus, sizeof(*mms))))
+		return;
+	err = ptw_notes_user_mms(&tc->mem, &tc->env.layout, tc->env.init_task, regs, src->cpus, src->ncpus, mms);
+	if (err) {
+		ptw_error_destroy(err);
+		free(mms);
+		return;
+	}
+	for (size_t c = 0; c < src->ncpus; c++) {
+		size_t users = 0, at = 0;
+
+		if (!mms[c])
+			continue;
+		for (size_t i = 0; i < o->n; i++)
+			if (o->tasks[i].mm == mms[c]) {
+				users++;
+				at = i;
+			}
+		if (users == 1) {
+			o->tasks[at].have_running = true;
+			o->tasks[at].running = true;
+			o->tasks[at].have_cpu = true;
+			o->tasks[at].cpu = (uint32_t)c;
+		}
+	}
+	free(mms);
+}
+
 static int run_ps(struct ptw_cli *cli)
 {
 	struct ptw_tctx tc;
@@ -133,9 +175,15 @@ static int run_ps(struct ptw_cli *cli)
 		ptw_cli_warn(cli, "the thread lists could not be read (task_struct.thread_node not known): only thread-group leaders are listed");
 	if (!strcmp(tc.env.layout.source, "inferred") && !cli->json)
 		ptw_cli_warn(cli, "no types in the dump: structure offsets inferred from init_task and the task list");
+	o.collect = !tc.env.layout.have_on_cpu;
 	err = ptw_tasks_walk(&tc.mem, &tc.env.layout, tc.env.init_task, NULL, on_task, &o, &tc.diag);
 	if (!err && o.nomem)
 		err = &ptw_enomem;
+	if (!err && o.collect)
+		mark_running_from_notes(&tc, &o);
+	if (!err && cli->json && o.collect)
+		for (size_t i = 0; i < o.n; i++)
+			print_json(&o, &o.tasks[i]);
 	if (!err && !cli->json) {
 		qsort(o.tasks, o.n, sizeof(*o.tasks), cmp_pid);
 		print_text(&o);
@@ -156,7 +204,9 @@ const struct ptw_command ptw_cmd_ps = {
 		"the thread group id of real_parent, as /proc prints it. ST is the /proc state\n"
 		"letter (R S D T t X Z P I). A '?' or '-' is a fact the dump does not tell:\n"
 		"without BTF or DWARF the structure offsets are inferred from init_task and the\n"
-		"task list, and the state, CPU and running flag are not known.",
+		"task list, and the state and CPU are not known; a single-threaded process is\n"
+		"shown running on a CPU whose note (in user mode) has a stack pointer in its\n"
+		"VMAs and in no other process's.",
 	.options = PTW_OPTS_COMMON,
 	.min_args = 0,
 	.max_args = 0,

@@ -40,26 +40,17 @@ for truth in "$TESTDATA"/*/truth.json; do
 		[ "$got" = "$comm" ] || { bad=$((bad + 1)); echo "#   pid $pid: want $comm, got '$got'"; }
 	done < <(jq -r '.processes[] | "\(.pid) \(.comm)"' "$truth")
 	if [ $bad -eq 0 ]; then ok "$name: ps lists the $n test processes"; else not_ok "$name: ps: $bad of $n test processes wrong"; fi
-	# the spinning ones ran on the CPU the guest pinned them to, where the
-	# dump tells (types give task_struct.on_cpu and thread_info.cpu)
-	if [ "$(jq -r 'select(.pid != 0) | .running' "$WORK/ps" | sort -u | head -1)" != null ]; then
-		bad=0
-		while read -r pid cpu; do
-			got=$(jq -r --argjson p "$pid" 'select(.pid == $p) | "\(.running) \(.cpu)"' "$WORK/ps")
-			[ "$got" = "true $cpu" ] || { bad=$((bad + 1)); echo "#   pid $pid: want running on $cpu, got $got"; }
-		done < <(jq -r '.processes[] | select(.cpu != null) | "\(.pid) \(.cpu)"' "$truth")
-		if [ $bad -eq 0 ]; then ok "$name: the spinning test processes are running on their CPUs"; else not_ok "$name: $bad spinning processes not seen running"; fi
-	fi
-	# every task the guest listed, where recorded
-	if [ "$(jq '.tasks // [] | length' "$truth")" -gt 0 ]; then
-		jq -r '.tasks[] | "\(.pid) \(.ppid) \(.comm)"' "$truth" | sort >"$WORK/want"
-		jq -r 'select(.pid != 0) | "\(.pid) \(.ppid) \(.comm)"' "$WORK/ps" | sort >"$WORK/got"
-		missing=$(comm -23 "$WORK/want" "$WORK/got" | wc -l)
-		if [ "$missing" -eq 0 ]; then ok "$name: ps lists all $(wc -l <"$WORK/want") tasks the guest listed"; else
-			not_ok "$name: ps: $missing of $(wc -l <"$WORK/want") guest tasks missing or different"
-			comm -23 "$WORK/want" "$WORK/got" | head -5 | sed 's/^/#   want /'
-		fi
-	fi
+	# the spinning ones ran on the CPU the guest pinned them to (types give
+	# task_struct.on_cpu and thread_info.cpu; without types the CPU notes'
+	# user stack pointers place single-threaded processes)
+	bad=0
+	n=0
+	while read -r pid cpu; do
+		n=$((n + 1))
+		got=$(jq -r --argjson p "$pid" 'select(.pid == $p) | "\(.running) \(.cpu)"' "$WORK/ps")
+		[ "$got" = "true $cpu" ] || { bad=$((bad + 1)); echo "#   pid $pid: want running on $cpu, got $got"; }
+	done < <(jq -r '.processes[] | select(.cpu != null) | "\(.pid) \(.cpu)"' "$truth")
+	if [ $bad -eq 0 ]; then ok "$name: the $n spinning test processes are running on their CPUs"; else not_ok "$name: $bad of $n spinning processes not seen running on their CPU"; fi
 	# info names the same structure-layout source as every ps record
 	il=$("$PTWALK" info "$dump" --json 2>/dev/null | jq -r .struct_layout)
 	pl=$(jq -r .struct_layout "$WORK/ps" | sort -u)
