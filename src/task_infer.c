@@ -512,56 +512,61 @@ static bool vma_check_fn(void *arg, uint64_t first, uint64_t last, uint64_t e)
 	return true;
 }
 
+/* struct maple_tree: ma_lock, then ma_flags and ma_root (6.4+) or ma_root
+ * and ma_flags (6.1-6.3). */
+static const struct {
+	uint64_t flags, root;
+} mt_layouts[] = { { 4, 8 }, { 16, 8 } };
+
 static void find_mm_mt(struct ctx *c, struct buf *init_mm)
 {
 	struct ptw_maple_limits lim = { .max_nodes = 1 << 16, .max_entries = 1 << 20 };
+	const uint32_t need = PTW_MT_FLAGS_ALLOC_RANGE | PTW_MT_FLAGS_LOCK_MASK;
 	size_t found = 0;
 	uint64_t at = 0;
+	unsigned at_layout = 0;
 
 	if (!c->nmms)
 		return;
-	for (uint64_t o = 0; o + 16 <= c->L.mm_pgd; o += 8) {
-		uint32_t f;
-		uint64_t root;
-		bool ok = b32(init_mm, o + PTW_MAPLE_TREE_FLAGS_OFF, &f) &&
-			  (f & (PTW_MT_FLAGS_ALLOC_RANGE | PTW_MT_FLAGS_LOCK_MASK)) ==
-				  (PTW_MT_FLAGS_ALLOC_RANGE | PTW_MT_FLAGS_LOCK_MASK) && (f >> 12) == 0;
+	for (unsigned k = 0; k < sizeof(mt_layouts) / sizeof(mt_layouts[0]); k++) {
+		for (uint64_t o = 0; o + 24 <= c->L.mm_pgd; o += 8) {
+			uint32_t f;
+			bool ok = b32(init_mm, o + mt_layouts[k].flags, &f) && (f & need) == need && (f >> 12) == 0;
 
-		for (size_t i = 0; ok && i < c->nmms; i++) {
-			unsigned char b[16];
-			struct ptw_error *err = ptw_kmem_read(c->mem, c->mms[i] + o, b, sizeof(b));
-			struct vma_check v = { .mem = c->mem, .mm = c->mms[i], .ok = true };
-			struct ptw_maple_stats st;
+			for (size_t i = 0; ok && i < c->nmms; i++) {
+				uint64_t root;
+				struct ptw_error *err;
+				struct vma_check v = { .mem = c->mem, .mm = c->mms[i], .ok = true };
+				struct ptw_maple_stats st;
 
-			if (err) {
-				ptw_error_destroy(err);
-				ok = false;
-				break;
+				if ((err = ptw_kmem_u32(c->mem, c->mms[i] + o + mt_layouts[k].flags, &f)) ||
+				    (err = ptw_kmem_u64(c->mem, c->mms[i] + o + mt_layouts[k].root, &root))) {
+					ptw_error_destroy(err);
+					ok = false;
+					break;
+				}
+				ok = (f & need) == need && (f >> 12) == 0 && (root & 3) == 2 && root > 4096;
+				if (!ok)
+					break;
+				err = ptw_maple_walk(c->mem, root, f, &lim, vma_check_fn, &v, NULL, "", &st);
+				if (err) {
+					ptw_error_destroy(err);
+					ok = false;
+				}
+				ok = ok && v.ok && v.n > 0 && !st.truncated;
 			}
-			f = ptw_le32(b + PTW_MAPLE_TREE_FLAGS_OFF);
-			root = ptw_le64(b + PTW_MAPLE_TREE_ROOT_OFF);
-			ok = (f & (PTW_MT_FLAGS_ALLOC_RANGE | PTW_MT_FLAGS_LOCK_MASK)) ==
-				     (PTW_MT_FLAGS_ALLOC_RANGE | PTW_MT_FLAGS_LOCK_MASK) && (f >> 12) == 0 &&
-			     (root & 3) == 2 && root > 4096;
-			if (!ok)
-				break;
-			err = ptw_maple_walk(c->mem, root, f, &lim, vma_check_fn, &v, NULL, "", &st);
-			if (err) {
-				ptw_error_destroy(err);
-				ok = false;
+			if (ok) {
+				found++;
+				at = o;
+				at_layout = k;
 			}
-			ok = ok && v.ok && v.n > 0 && !st.truncated;
-		}
-		if (ok) {
-			found++;
-			at = o;
 		}
 	}
 	if (found == 1) {
 		c->L.have_mm_mt = true;
 		c->L.mm_mt = at;
-		c->L.mt_flags = PTW_MAPLE_TREE_FLAGS_OFF;
-		c->L.mt_root = PTW_MAPLE_TREE_ROOT_OFF;
+		c->L.mt_flags = mt_layouts[at_layout].flags;
+		c->L.mt_root = mt_layouts[at_layout].root;
 		c->L.vma_start = 0;
 		c->L.vma_end = 8;
 		c->L.vma_mm = 16;

@@ -249,21 +249,20 @@ struct ptw_error *ptw_vmas_walk(const struct ptw_kmem *mem, const struct ptw_tas
 	    !ptw_kmem_u64(mem, mm + L->mm_start_stack, &w->start_stack))
 		w->have_mm_fields = true;
 	if (L->have_mm_mt) {
-		unsigned char t[16];
+		uint32_t flags = 0;
+		uint64_t root = 0;
 		/* A node holds at least one entry or child, so twice the entries
 		 * bounds the nodes of any well-formed tree. */
 		struct ptw_maple_limits lim = { .max_nodes = 2 * max_vmas + 64, .max_entries = max_vmas };
 		char what[64];
 
 		snprintf(what, sizeof(what), "mm 0x%" PRIx64 " VMA tree", mm);
-		if ((err = ptw_kmem_read(mem, mm + L->mm_mt, t, sizeof(t)))) {
+		/* 6.1 has ma_root before ma_flags, later kernels after it */
+		if ((err = ptw_kmem_u32(mem, mm + L->mm_mt + L->mt_flags, &flags)) ||
+		    (err = ptw_kmem_u64(mem, mm + L->mm_mt + L->mt_root, &root)))
 			err = ptw_error_prepend(err, "mm 0x%" PRIx64, mm);
-		} else {
-			uint32_t flags = ptw_le32(t + L->mt_flags);
-			uint64_t root = ptw_le64(t + L->mt_root);
-
+		else
 			err = ptw_maple_walk(mem, root, flags, &lim, maple_cb, w, diag, what, NULL);
-		}
 	} else if (L->have_mmap) {
 		uint64_t vma = 0;
 
