@@ -3,8 +3,8 @@
 # for each test process of each testdata case (truth.json), gdb reads the
 # pattern (u64 at VA v = v ^ 0x5054574b5054574b) at the first u64 of every
 # touched page of every region, the program counter lies in an executable
-# VMA (and equals the vCPU's, where the truth records it for a spinning
-# process); an existing file is kept without --force and replaced with it;
+# VMA (and equals the vCPU's, where the truth's cpu_registers record it
+# for a spinning process); an existing file is kept without --force and replaced with it;
 # a gcore killed half-way (SIGXFSZ from ulimit -f) leaves no file behind.
 # Kdump files only. Needs jq and gdb-multiarch.
 . "${top_srcdir:-.}/tests/cli/lib.sh"
@@ -84,7 +84,7 @@ pc = int(sys.argv[2], 16) if sys.argv[2] else -1
 print(any(int(r["start"], 16) <= pc < int(r["end"], 16) and r["perms"][2] == "x" for r in map(json.loads, open(sys.argv[1]))))' "$WORK/v" "$pc")
 		if [ "$inexec" = True ]; then ok "$name pid $pid: gdb's $pcreg $pc lies in an executable VMA"; else not_ok "$name pid $pid: gdb's $pcreg '$pc' is not in an executable VMA"; fi
 		cpu=$(jq -r --argjson p "$pid" '.processes[] | select(.pid == $p) | .cpu // empty' "$truth")
-		want_pc=$(jq -r --argjson c "${cpu:-0}" '.registers[] | select(.cpu == $c) | (.pc // .PC // .rip // .RIP // empty)' "$truth" 2>/dev/null)
+		want_pc=$(jq -r --argjson c "${cpu:-0}" '(.cpu_registers // [])[] | select(.cpu == $c) | .regs | (.pc // .PC // .rip // .RIP // empty)' "$truth" 2>/dev/null)
 		if [ -n "$cpu" ] && [ -n "$want_pc" ]; then
 			if [ $((pc)) -eq $((want_pc)) ]; then ok "$name pid $pid: $pcreg is vCPU $cpu's, as QEMU recorded it"; else
 				not_ok "$name pid $pid: $pcreg $pc, QEMU recorded $want_pc on vCPU $cpu"; fi

@@ -2,7 +2,8 @@
 # Tasks from the real QEMU dumps against what the guest and QEMU said
 # (testdata/<case>/truth.json): ps lists every test process with its comm
 # (and, where the truth has "tasks", every task the guest listed with the
-# same pid, ppid and comm); `vtop --pid` answers every user fact the truth
+# same pid, tgid, ppid and comm, where /proc's longer kernel-thread names
+# start with ps's 15-byte comm); `vtop --pid` answers every user fact the truth
 # records for that process; `read --pid` gives the pattern
 # (u64 at VA v = v ^ 0x5054574b5054574b); a kernel thread and an unknown
 # pid are exit 1 naming them. Kdump files only (the ELF twins hold the same
@@ -51,6 +52,36 @@ for truth in "$TESTDATA"/*/truth.json; do
 		[ "$got" = "true $cpu" ] || { bad=$((bad + 1)); echo "#   pid $pid: want running on $cpu, got $got"; }
 	done < <(jq -r '.processes[] | select(.cpu != null) | "\(.pid) \(.cpu)"' "$truth")
 	if [ $bad -eq 0 ]; then ok "$name: the $n spinning test processes are running on their CPUs"; else not_ok "$name: $bad of $n spinning processes not seen running on their CPU"; fi
+	# every task the guest listed (pid = TID, ppid, comm), where recorded
+	if [ "$(jq '.tasks // [] | length' "$truth")" -gt 0 ]; then
+		# /proc shows a kernel thread's full name (struct kthread) and a
+		# kworker's "-description"; task_struct.comm holds 15 bytes of
+		# the first, none of the second: ps's comm must be that prefix.
+		if python3 - "$truth" "$WORK/ps" >"$WORK/cmp" <<'PY'
+import json, sys
+want = json.load(open(sys.argv[1]))["tasks"]
+got = {}
+for l in open(sys.argv[2]):
+    r = json.loads(l)
+    got[r["pid"]] = r
+bad = 0
+for t in want:
+    g = got.get(t["pid"])
+    c = t["comm"]
+    ok = g is not None and g["ppid"] == t["ppid"] and g["tgid"] == t["tgid"] and (
+        g["comm"] == c or (c.startswith(g["comm"]) and (len(g["comm"]) == 15 or c[len(g["comm"])] == "-")))
+    if not ok:
+        bad += 1
+        if bad <= 5:
+            print("#   want %s, got %s" % (t, g and {k: g[k] for k in ("pid", "tgid", "ppid", "comm")}))
+print(len(want), bad)
+sys.exit(1 if bad else 0)
+PY
+		then ok "$name: ps lists all $(tail -1 "$WORK/cmp" | cut -d' ' -f1) tasks the guest listed (pid, tgid, ppid, comm)"; else
+			not_ok "$name: ps: $(tail -1 "$WORK/cmp" | cut -d' ' -f2) guest tasks missing or different"
+			grep '^#' "$WORK/cmp"
+		fi
+	fi
 	# info names the same structure-layout source as every ps record
 	il=$("$PTWALK" info "$dump" --json 2>/dev/null | jq -r .struct_layout)
 	pl=$(jq -r .struct_layout "$WORK/ps" | sort -u)
