@@ -35,6 +35,9 @@ struct reader {
 	 * (--json) or a header line (text); NULL when none. */
 	const char *symbol;
 	char symbol_text[PTW_SYMBOL_TEXT_MAX];
+	/* the physical range of the dump last found (phys_extent) */
+	bool have_range;
+	struct ptw_phys_range range;
 };
 
 /* One line as crash's `rd -8` prints it: the address right-aligned in 16
@@ -91,7 +94,7 @@ static void end_gap(struct reader *rd)
 }
 
 /* Emit bytes for [addr, addr + n): data, or a hole when buf is NULL. */
-static void emit(struct reader *rd, uint64_t addr, const unsigned char *buf, size_t n, const char *why)
+static void emit(struct reader *rd, uint64_t addr, const unsigned char *buf, uint64_t n, const char *why)
 {
 	if (!buf) {
 		end_chunk(rd);
@@ -131,12 +134,21 @@ static void emit(struct reader *rd, uint64_t addr, const unsigned char *buf, siz
 		if (buf) {
 			fwrite(buf, 1, n, rd->out);
 		} else if (rd->c->cli->have_fill) {
-			for (size_t i = 0; i < n; i++)
-				fputc(rd->c->cli->fill, rd->out);
+			unsigned char block[CHUNK];
+
+			memset(block, rd->c->cli->fill, sizeof(block));
+			/* Bounded by n, which the user asked for. */
+			for (uint64_t left = n; left;) {
+				size_t k = left < sizeof(block) ? (size_t)left : sizeof(block);
+
+				fwrite(block, 1, k, rd->out);
+				left -= k;
+			}
 		}
 		return;
 	}
-	for (size_t i = 0; i < n; i++) {
+	/* Bounded by n, which the user asked for: a hexdump shows every byte. */
+	for (uint64_t i = 0; i < n; i++) {
 		uint64_t a = addr + i;
 
 		if (rd->fill && (a & 15) == 0)
@@ -209,49 +221,139 @@ static void name_start(struct reader *rd, uint64_t addr)
 	}
 }
 
+struct range_search {
+	uint64_t pa;
+	bool found;
+	struct ptw_phys_range r;
+};
+
+static bool first_range_ending_above(const struct ptw_phys_range *r, void *arg)
+{
+	struct range_search *s = arg;
+
+	if (r->end > s->pa || (r->end == 0 && r->start <= s->pa)) {
+		s->found = true;
+		s->r = *r;
+		return false;
+	}
+	return true;
+}
+
+/* Where pa stands among the physical ranges the dump describes: *in_ret
+ * whether it lies in one, and the bytes from pa until that changes (0: up
+ * to the end of the space). Holes between ranges are skipped whole this
+ * way; the last range found is kept, so reading through one costs a single
+ * search. */
+static struct ptw_error *phys_extent(struct reader *rd, uint64_t pa, bool *in_ret, uint64_t *extent_ret)
+{
+	struct range_search s = { .pa = pa };
+	struct ptw_error *err;
+
+	if (!rd->have_range || pa < rd->range.start || (rd->range.end && pa >= rd->range.end)) {
+		err = ptw_source_for_each_range(rd->c->dump->src, first_range_ending_above, &s);
+		if (err)
+			return err;
+		if (!s.found) {
+			*in_ret = false;
+			*extent_ret = 0;
+			return NULL;
+		}
+		if (s.r.start > pa) {
+			*in_ret = false;
+			*extent_ret = s.r.start - pa;
+			return NULL;
+		}
+		rd->range = s.r;
+		rd->have_range = true;
+	}
+	*in_ret = true;
+	*extent_ret = rd->range.end - pa; /* 0 when the range runs to the end */
+	return NULL;
+}
+
+/* len bytes at addr, which map to physical pa onwards contiguously: read
+ * where the dump has them, one hole report where it does not. */
+static struct ptw_error *read_phys_span(struct reader *rd, uint64_t addr, uint64_t pa, uint64_t len)
+{
+	const char *absent = ptw_walk_status_name(PTW_WALK_NOT_IN_DUMP);
+
+	/* Bounded: every pass consumes at least one byte of len. */
+	while (len) {
+		bool in;
+		uint64_t extent, seg;
+		struct ptw_error *err = phys_extent(rd, pa, &in, &extent);
+
+		if (err)
+			return err;
+		seg = extent == 0 || extent > len ? len : extent;
+		if (!in) {
+			emit(rd, addr, NULL, seg, absent);
+		} else {
+			/* memory the dump describes: a frame at a time (pages
+			 * a filter left out are reported as they come) */
+			for (uint64_t left = seg, a = addr, p = pa; left;) {
+				size_t n = to_frame_end(p, left);
+
+				err = emit_phys(rd, a, p, n);
+				if (err)
+					return err;
+				a += n;
+				p += n;
+				left -= n;
+			}
+		}
+		addr += seg;
+		pa += seg;
+		len -= seg;
+	}
+	return NULL;
+}
+
+/* Bytes from addr to the end of what one walk answered, as an input
+ * address: the walk's range is of the untagged VA, and on an architecture
+ * that untags, it holds for the input only up to where bit 55 (the half
+ * the tag bits copy) changes. 0: up to the end of the space. */
+static uint64_t answered_span(const struct ptw_xctx *c, uint64_t addr, const struct ptw_xres *res)
+{
+	uint64_t span = res->r.range_end - res->va; /* wraps to 0 for "to the end" */
+
+	if (c->ops->untag) {
+		uint64_t window = (addr | ((UINT64_C(1) << 55) - 1)) - addr + 1; /* 0 past the top */
+
+		if (window && (span == 0 || span > window))
+			span = window;
+	}
+	return span;
+}
+
 static struct ptw_error *read_range(struct reader *rd, uint64_t addr, uint64_t len)
 {
 	struct ptw_error *err = NULL;
 
 	name_start(rd, addr);
-	/* Bounded: every pass consumes at least one byte of len. */
+	if (rd->c->cli->phys)
+		return read_phys_span(rd, addr, addr, len);
+	/* Bounded: every pass consumes at least one byte of len, and a whole
+	 * leaf or hole of the tables at a time. */
 	while (len && !err) {
-		size_t n = to_frame_end(addr, len);
+		struct ptw_xres res;
+		uint64_t span;
 
-		if (rd->c->cli->phys) {
-			err = emit_phys(rd, addr, addr, n);
-		} else {
-			struct ptw_xres res;
-
-			err = ptw_xctx_translate(rd->c, addr, &res);
-			if (err)
-				break;
-			if (res.g && res.r.have_pa) {
-				err = emit_phys(rd, addr, res.r.pa, n);
-			} else {
-				/* Skip the whole hole the walk found (bounded by len),
-				 * one frame per emit so the gap report merges. */
-				const char *why = ptw_xres_status_name(&res);
-				uint64_t hole = n;
-
-				if (res.g && res.r.status != PTW_WALK_NON_CANONICAL && res.r.range_end > addr)
-					hole = res.r.range_end - addr;
-				if (hole > len)
-					hole = len;
-				for (uint64_t a = addr, left = hole; left;) {
-					size_t m = to_frame_end(a, left);
-
-					emit(rd, a, NULL, m, why);
-					a += m;
-					left -= m;
-				}
-				addr += hole;
-				len -= hole;
-				continue;
-			}
-		}
-		addr += n;
-		len -= n;
+		err = ptw_xctx_translate(rd->c, addr, &res);
+		if (err)
+			break;
+		if (res.r.range_start <= res.va && (res.r.range_end == 0 || res.r.range_end > res.va))
+			span = answered_span(rd->c, addr, &res);
+		else
+			span = to_frame_end(addr, len); /* an answer without its range */
+		if (span == 0 || span > len)
+			span = len;
+		if (res.g && res.r.have_pa)
+			err = read_phys_span(rd, addr, res.r.pa, span);
+		else
+			emit(rd, addr, NULL, span, ptw_xres_status_name(&res));
+		addr += span;
+		len -= span;
 	}
 	return err;
 }

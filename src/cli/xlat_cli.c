@@ -165,6 +165,13 @@ struct ptw_error *ptw_xctx_translate(struct ptw_xctx *c, uint64_t va, struct ptw
 	}
 	if (!ret->g) {
 		memset(&ret->r, 0, sizeof(ret->r));
+		/* the answer holds for the whole user half (or this page) */
+		if (c->have_user_shape && c->user_shape.va_bits < 64) {
+			ret->r.range_end = UINT64_C(1) << c->user_shape.va_bits;
+		} else {
+			ret->r.range_start = u & ~UINT64_C(0xfff);
+			ret->r.range_end = ret->r.range_start + 0x1000;
+		}
 		ret->r.status = PTW_WALK_NOT_MAPPED;
 		ret->r.va = u;
 		ret->r.reason = "a user address: give the user table with --pgd or --pid";

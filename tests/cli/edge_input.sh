@@ -172,4 +172,31 @@ expect_stderr "^ptwalk: /dev/null: not a regular file \\(a character device\\)$"
 if ! grep -q 'not a regular file' "$WORK/err"; then ok "item5: a regular file in /proc passes the file-type check"; else
 	not_ok "item5: /proc/self/stat refused as not regular"; fi
 
+## item 8: read skips holes a table entry or a memory range at a time
+# (time bounds are generous, for a loaded machine: page by page took minutes)
+RAM=$(( $(jq -r .qemu.ram_mib "$TESTDATA/arm64-64k52-a57/truth.json") * 1048576 ))
+timeout 20 "$PTWALK" read "$A" 0 0xffffffffffffffff --phys --raw >"$WORK/all" 2>"$WORK/err"
+rc=$?
+if [ $rc -eq 4 ] && [ "$(stat -c %s "$WORK/all")" -eq "$RAM" ]; then
+	ok "item8: read 0 0xffffffffffffffff --phys --raw: the whole RAM, exit 4, in time"; else
+	not_ok "item8: read of the whole physical space: exit $rc, $(stat -c %s "$WORK/all") bytes (RAM $RAM)"; fi
+# QEMU virt puts RAM at 0x40000000: the rest is two holes, reported once each
+if [ "$(grep -c warning "$WORK/err")" -eq 2 ] && grep -q '0x0-0x40000000' "$WORK/err" &&
+	grep -q "0x$(printf %x $((0x40000000 + RAM)))-0xffffffffffffffff" "$WORK/err"; then
+	ok "item8: the two holes around RAM, one warning each"; else not_ok "item8: holes: $(head -c 300 "$WORK/err")"; fi
+"$PTWALK" read "$A" "$SPA" 64 --phys --raw >"$WORK/one" 2>/dev/null
+if cmp -s "$WORK/one" <(tail -c +$(( SPA - 0x40000000 + 1 )) "$WORK/all" | head -c 64); then
+	ok "item8: the whole-space read holds _stext's bytes where they belong"; else not_ok "item8: bytes at _stext's PA differ"; fi
+# 16 TiB of kernel virtual space, mostly unmapped
+expect_exit 4 "item8: read 16 TiB of vmalloc space --raw, in time" -- timeout 20 "$PTWALK" read "$A" 0xffff800000000000 0x100000000000 --raw -o "$WORK/vm"
+# the user half without a table, and the non-canonical hole, on x86-64
+expect_exit 4 "item8: read the whole lower half of x86-64 --raw, in time" -- timeout 20 "$PTWALK" read "$X" 0 0x8000000000000000 --raw
+if [ "$(grep -c warning "$WORK/err")" -eq 2 ]; then ok "item8: x86-64 lower half: two holes (no user table, non-canonical)"; else
+	not_ok "item8: x86-64 lower half: $(head -c 400 "$WORK/err")"; fi
+# with --fill the holes are written, as asked
+expect_exit 4 "item8: --fill over a hole" -- "$PTWALK" read "$A" 0x3ffff000 0x2000 --phys --raw --fill 0xee -o "$WORK/filled"
+if [ "$(head -c 4096 "$WORK/filled" | od -An -tx1 -v | tr -d ' \n' | tr -d e | wc -c)" -eq 0 ] && [ "$(stat -c %s "$WORK/filled")" -eq 8192 ] &&
+	cmp -s <(tail -c 4096 "$WORK/filled") <(head -c 4096 "$WORK/all"); then
+	ok "item8: --fill writes the hole's bytes, then the RAM's"; else not_ok "item8: --fill over a hole"; fi
+
 finish
