@@ -8,7 +8,18 @@ QUERY="$top_builddir/tests/types-query"
 
 if ! command -v python3 >/dev/null; then echo "# SKIP: needs python3"; exit 77; fi
 
-for case in arm64-deb61-4k48 x86_64-deb61-4l x86_64-deb61-5l; do
+# The Debian cases (BTF, no data symbols), and any case whose truth records
+# CONFIG_DEBUG_INFO_BTF=y (the factory's BTF kernels: __start_BTF known).
+btf_cases=$(python3 - "$TESTDATA" <<'EOF'
+import glob, json, os, sys
+for t in sorted(glob.glob(os.path.join(sys.argv[1], "*", "truth.json"))):
+    case = os.path.basename(os.path.dirname(t))
+    cfg = json.load(open(t)).get("kernel", {}).get("config", {})
+    if "deb61" in case or cfg.get("CONFIG_DEBUG_INFO_BTF") == "y":
+        print(case)
+EOF
+)
+for case in $btf_cases; do
 	dump="$TESTDATA/$case/vmcore.kdump-zlib.flat"
 	truth="$TESTDATA/$case/truth.json"
 	[ -f "$dump" ] || { not_ok "$case: $dump missing"; continue; }
@@ -42,6 +53,12 @@ EOF
 	[ $? -eq 0 ] && ok "$case: types-query ran" || { not_ok "$case: types-query failed: $(head -3 "$WORK/err")"; continue; }
 	head -1 "$WORK/answers" | grep -q '^source btf from dump address 0x' && ok "$case: BTF found in the dump" ||
 		not_ok "$case: $(head -1 "$WORK/answers")"
+	# Where the kernel's symbols name the section, that is where it was taken.
+	start=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["symbols"].get("__start_BTF", ""))' "$truth")
+	if [ -n "$start" ]; then
+		head -1 "$WORK/answers" | grep -q "address $start " && ok "$case: BTF at __start_BTF $start" ||
+			not_ok "$case: BTF not at __start_BTF $start: $(head -1 "$WORK/answers")"
+	fi
 	bad=0
 	while read -r q what want; do
 		got=$(awk -v q="$q" -v w="$what" '$1 == q { for (i = 2; i < NF; i++) if ($i == w) print $(i + 1) }' "$WORK/answers")
