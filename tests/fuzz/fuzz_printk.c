@@ -5,7 +5,8 @@
  * Header byte 0 picks the buffer (bit 0: log_buf, else the lockless ring)
  * and whether VMCOREINFO's layout numbers come from header bytes 1-15 (bit 1)
  * instead of the 6.1 x86-64 layout, so that both the layout checks and the
- * record decoding see hostile values. */
+ * record decoding see hostile values; byte 5 bit 0 gives log_buf's records
+ * a caller_id (CONFIG_PRINTK_CALLER's 20-byte struct printk_log). */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -70,8 +71,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			     "SYMBOL(log_first_idx)=ffff888000110020\nSYMBOL(log_next_idx)=ffff888000110030\n"
 			     "SIZE(printk_log)=%u\nOFFSET(printk_log.ts_nsec)=0\nOFFSET(printk_log.len)=%u\n"
 			     "OFFSET(printk_log.text_len)=%u\nOFFSET(printk_log.dict_len)=%u\n%s",
-			     perturb ? h[1] : 16, perturb ? h[2] : 8, perturb ? h[3] : 10, perturb ? h[4] : 12,
-			     h[5] & 1 ? "OFFSET(printk_log.caller_id)=12\n" : "");
+			     perturb ? h[1] : h[5] & 1 ? 20 : 16, perturb ? h[2] : 8, perturb ? h[3] : 10,
+			     perturb ? h[4] : 12, h[5] & 1 ? "OFFSET(printk_log.caller_id)=16\n" : "");
 	if (n < 0 || (size_t)n >= sizeof(text))
 		return 0;
 
