@@ -75,8 +75,9 @@ struct ptw_error *ptw_dump_open(const char *path, const struct ptw_dump_options 
 	if (err)
 		goto fail;
 	if (dump->src->vmcoreinfo) {
-		err = ptw_vmcoreinfo_parse(&dump->vmcoreinfo, dump->src->vmcoreinfo,
-					   dump->src->vmcoreinfo_len, dump->src->vmcoreinfo_offset);
+		err = ptw_vmcoreinfo_parse_lenient(&dump->vmcoreinfo, dump->src->vmcoreinfo,
+						   dump->src->vmcoreinfo_len, dump->src->vmcoreinfo_offset,
+						   &dump->warnings);
 		if (err)
 			goto fail;
 	}
@@ -94,15 +95,17 @@ struct ptw_error *ptw_dump_open(const char *path, const struct ptw_dump_options 
 	detect_arch(dump);
 	uint64_t page_size;
 	if (ptw_vmcoreinfo_has(&dump->vmcoreinfo, "PAGESIZE")) {
+		/* A bad PAGESIZE leaves it unknown: what needs it (the
+		 * translation) says so, the rest (physical reads) works. */
 		err = ptw_vmcoreinfo_u64(&dump->vmcoreinfo, "PAGESIZE", 10, &page_size);
-		if (err)
-			goto fail;
-		if (page_size < 4096 || page_size > (1u << 20) || (page_size & (page_size - 1))) {
+		if (!err && (page_size < 4096 || page_size > (1u << 20) || (page_size & (page_size - 1))))
 			err = ptw_error_create(PTW_E_BAD_DATA, "VMCOREINFO PAGESIZE=%llu is not a page size",
 					       (unsigned long long)page_size);
-			goto fail;
-		}
-		dump->page_size = page_size;
+		if (err)
+			ptw_warnings_add(&dump->warnings, err);
+		else
+			dump->page_size = page_size;
+		err = NULL;
 	}
 	dump->xlat_error = ptw_xlat_detect(dump, &dump->xlat);
 	dump->have_xlat = dump->xlat_error == NULL;
@@ -158,6 +161,7 @@ void ptw_dump_close(struct ptw_dump *dump)
 	free(dump->btf_path);
 	free(dump->system_map_path);
 	ptw_error_destroy(dump->symbols_error);
+	ptw_warnings_free(&dump->warnings);
 	ptw_symtab_destroy(dump->symtab);
 	ptw_error_destroy(dump->xlat_error);
 	ptw_vmcoreinfo_free(&dump->vmcoreinfo);

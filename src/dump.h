@@ -9,6 +9,7 @@
 #include "sym.h"
 #include "source.h"
 #include "vmcoreinfo.h"
+#include "warnings.h"
 #include "xlat.h"
 
 enum ptw_arch {
@@ -39,6 +40,9 @@ struct ptw_dump {
 	uint64_t page_size;         /* VMCOREINFO PAGESIZE, 0 when not told */
 	bool have_xlat;
 	struct ptw_xlat xlat;
+	/* Damage the rest was opened around (a bad VMCOREINFO line...), for
+	 * the caller to report. */
+	struct ptw_warnings warnings;
 	/* Why have_xlat is false: kept, so commands that need it can say why. */
 	struct ptw_error *xlat_error;
 

@@ -77,8 +77,23 @@ static struct ptw_error *put_entry(struct ptw_vmcoreinfo *vi, const char *key, s
 	return NULL;
 }
 
-struct ptw_error *ptw_vmcoreinfo_parse(struct ptw_vmcoreinfo *vi, const char *text, size_t len,
-				       uint64_t base_offset)
+/* The line as it can be shown: its first bytes, each byte that is not
+ * printable as '?'. */
+static void printable_prefix(const char *line, size_t len, char *buf, size_t size)
+{
+	size_t n = len < size - 4 ? len : size - 4;
+
+	for (size_t i = 0; i < n; i++)
+		buf[i] = isprint((unsigned char)line[i]) ? line[i] : '?';
+	if (n < len)
+		memcpy(buf + n, "...", 4);
+	else
+		buf[n] = 0;
+}
+
+/* warnings NULL: the first malformed line is the error. */
+static struct ptw_error *parse_text(struct ptw_vmcoreinfo *vi, const char *text, size_t len,
+				    uint64_t base_offset, struct ptw_warnings *warnings)
 {
 	const char *nul = memchr(text, '\0', len);
 	if (nul)
@@ -100,9 +115,18 @@ struct ptw_error *ptw_vmcoreinfo_parse(struct ptw_vmcoreinfo *vi, const char *te
 			ok = key_char_ok(line[i]);
 		for (size_t i = key_len + 1; ok && i < line_len; i++)
 			ok = isprint((unsigned char)line[i]) || line[i] == '\t';
-		if (!ok)
+		if (!ok && !warnings)
 			return ptw_error_at(PTW_E_BAD_DATA, base_offset + (uint64_t)(line - text),
 					    "VMCOREINFO line is not KEY=VALUE");
+		if (!ok) {
+			char shown[64];
+
+			printable_prefix(line, line_len, shown, sizeof(shown));
+			ptw_warnings_add(warnings, ptw_error_at(PTW_E_BAD_DATA, base_offset + (uint64_t)(line - text),
+								"VMCOREINFO line '%s' is not KEY=VALUE, skipped",
+								shown));
+			continue;
+		}
 		struct ptw_error *err =
 			put_entry(vi, line, key_len, eq + 1, line_len - key_len - 1, false);
 		if (err)
@@ -156,6 +180,18 @@ static struct ptw_error *check_set_value(const struct ptw_vmcoreinfo *vi, const 
 	ptw_error_destroy(err);
 	return ptw_error_create(PTW_E_INVALID_ARGUMENT, "--set %s=%s: %s is %s", name,
 				ptw_vmcoreinfo_get(vi, name), name, kind);
+}
+
+struct ptw_error *ptw_vmcoreinfo_parse(struct ptw_vmcoreinfo *vi, const char *text, size_t len,
+				       uint64_t base_offset)
+{
+	return parse_text(vi, text, len, base_offset, NULL);
+}
+
+struct ptw_error *ptw_vmcoreinfo_parse_lenient(struct ptw_vmcoreinfo *vi, const char *text, size_t len,
+					       uint64_t base_offset, struct ptw_warnings *warnings)
+{
+	return parse_text(vi, text, len, base_offset, warnings);
 }
 
 struct ptw_error *ptw_vmcoreinfo_set(struct ptw_vmcoreinfo *vi, const char *assignment)

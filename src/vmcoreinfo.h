@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "warnings.h"
 
 struct ptw_vmcoreinfo_entry {
 	char *key;
@@ -26,6 +27,11 @@ struct ptw_error *ptw_vmcoreinfo_parse(struct ptw_vmcoreinfo *vi, const char *te
 				       uint64_t base_offset);
 /** Supply or override one entry; "KEY=VALUE" form as given to --set. */
 struct ptw_error *ptw_vmcoreinfo_set(struct ptw_vmcoreinfo *vi, const char *assignment);
+/** As ptw_vmcoreinfo_parse, but a malformed line is a warning (naming the
+ * line and its offset) added to warnings and skipped; the other lines are
+ * kept. */
+struct ptw_error *ptw_vmcoreinfo_parse_lenient(struct ptw_vmcoreinfo *vi, const char *text, size_t len,
+					       uint64_t base_offset, struct ptw_warnings *warnings);
 void ptw_vmcoreinfo_free(struct ptw_vmcoreinfo *vi);
 
 /** The value of KEY, or NULL. An exact match wins; otherwise the key is matched

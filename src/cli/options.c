@@ -400,6 +400,24 @@ struct ptw_error *ptw_cli_open_dump(const struct ptw_cli *cli, struct ptw_dump *
 	};
 	struct ptw_error *err = ptw_dump_open(cli->dump_path, &opts, ret);
 
+	/* What the dump was opened around, before anything else is said. */
+	if (!err) {
+		const struct ptw_warnings *w = &(*ret)->warnings;
+
+		for (size_t i = 0; i < w->count; i++) {
+			char where[4096 + 32];
+
+			if (w->items[i]->has_offset)
+				snprintf(where, sizeof(where), "%s: offset 0x%" PRIx64, cli->dump_path,
+					 w->items[i]->offset);
+			else
+				snprintf(where, sizeof(where), "%s", cli->dump_path);
+			ptw_cli_warn_in(cli, where, "%s", w->items[i]->message);
+		}
+		if (w->dropped)
+			ptw_cli_warn(cli, "%zu more warning(s) about the dump not shown", w->dropped);
+	}
+
 	/* A -k or -m file is checked against the dump by every command given
 	 * it, before any output: one from another kernel is exit 1, never
 	 * silently unused. */

@@ -199,4 +199,37 @@ if [ "$(head -c 4096 "$WORK/filled" | od -An -tx1 -v | tr -d ' \n' | tr -d e | w
 	cmp -s <(tail -c 4096 "$WORK/filled") <(head -c 4096 "$WORK/all"); then
 	ok "item8: --fill writes the hole's bytes, then the RAM's"; else not_ok "item8: --fill over a hole"; fi
 
+## item 6: a damaged VMCOREINFO line is a warning naming it; the rest works
+M="$TESTDATA/arm64-64k52-max"
+MSTEXT=$(jq -r .symbols._stext "$M/truth.json")
+MSPA=$(jq -r --arg va "$MSTEXT" '.kernel_facts[] | select(.va == $va) | .pa' "$M/truth.json")
+# patch one byte of the dump's text (the first copy, the one the header points at)
+patch_byte() { # FILE TEXT DELTA BYTE -> prints the offset of TEXT
+	local off; off=$(grep -boa -- "$2" "$1" | head -1 | cut -d: -f1)
+	printf "\\x$4" | dd of="$1" bs=1 seek=$((off + $3)) conv=notrunc 2>/dev/null
+	echo "$off"
+}
+cp "$M/vmcore.mdf-lzo-d31" "$WORK/vi"
+LINE_OFF=$(patch_byte "$WORK/vi" 'SYMBOL(clear_seq)=' 11 af)   # the 'r' of clear_seq
+expect_exit 0 "item6: read --phys of a dump with a damaged VMCOREINFO line" -- "$PTWALK" read "$WORK/vi" 0x40200000 16 --phys --raw -o "$WORK/vi.bytes"
+expect_stderr "^ptwalk: .*/vi: offset $(printf '0x%x' "$LINE_OFF"): warning: VMCOREINFO line 'SYMBOL\\(clea\\?_seq\\)=[0-9a-f]+' is not KEY=VALUE, skipped$" \
+	"item6: one warning names the line and its offset"
+if [ "$(wc -l <"$WORK/err")" -eq 1 ]; then ok "item6: one warning only"; else not_ok "item6: $(wc -l <"$WORK/err") lines on stderr"; fi
+"$PTWALK" read "$M/vmcore.mdf-lzo-d31" 0x40200000 16 --phys --raw -o "$WORK/good.bytes" 2>/dev/null
+if cmp -s "$WORK/vi.bytes" "$WORK/good.bytes"; then ok "item6: the same bytes as the undamaged dump"; else not_ok "item6: bytes differ"; fi
+expect_exit 0 "item6: vtop _stext still translates (the line is not needed)" -- "$PTWALK" vtop "$WORK/vi" "$MSTEXT" --brief
+out_is "${MSTEXT#0x} ${MSPA#0x}" "item6: _stext translates as truth.json says"
+expect_exit 0 "item6: -q silences the warning" -- "$PTWALK" vtop "$WORK/vi" "$MSTEXT" --brief -q
+if [ ! -s "$WORK/err" ]; then ok "item6: nothing on stderr with -q"; else not_ok "item6: -q: $(cat "$WORK/err")"; fi
+expect_exit 0 "item6: info works" -- "$PTWALK" info "$WORK/vi" --json
+if [ "$(jq -c '.vmcoreinfo | [has("SYMBOL(clear_seq)"), has("OSRELEASE"), has("SYMBOL(swapper_pg_dir)")]' "$WORK/out")" = '[false,true,true]' ]; then
+	ok "item6: info lists the other entries, not the damaged one"; else not_ok "item6: info: $(head -c 300 "$WORK/out")"; fi
+# a damaged PAGESIZE: no translation, but physical reads still work
+cp "$M/vmcore.mdf-lzo-d31" "$WORK/ps"
+patch_byte "$WORK/ps" 'PAGESIZE=65536' 13 78 >/dev/null   # PAGESIZE=6553x
+expect_exit 0 "item6: read --phys with PAGESIZE=6553x" -- "$PTWALK" read "$WORK/ps" 0x40200000 16 --phys --raw -o "$WORK/ps.bytes"
+expect_stderr "warning: VMCOREINFO PAGESIZE=6553x is not a number" "item6: the bad PAGESIZE is a warning"
+if cmp -s "$WORK/ps.bytes" "$WORK/good.bytes"; then ok "item6: PAGESIZE damaged: the same bytes"; else not_ok "item6: PAGESIZE damaged: bytes differ"; fi
+expect_exit 1 "item6: vtop needs PAGESIZE and says so" -- "$PTWALK" vtop "$WORK/ps" "$MSTEXT"
+
 finish
