@@ -47,7 +47,7 @@ static struct ptw_error *load_file(struct ptw_dump *dump, enum ptw_sym_source so
 	if (!err) {
 		err = ptw_symtab_check_vmcoreinfo(st, &dump->vmcoreinfo);
 		if (err)
-			err = ptw_error_prepend(err, "%s %s is not from the dump's kernel (KASLR offset 0x%llx applied)",
+			err = ptw_error_prepend(err, "%s %s is not from the dump's kernel (KASLR offset 0x%llx applied): ",
 						what, path, (unsigned long long)offset);
 	}
 	if (err) {

@@ -199,7 +199,7 @@ static struct ptw_error *read_table(struct ptw_vmem *vm, const char *table, uint
 	err = ptw_vmem_read(vm, va, buf, len);
 	if (err) {
 		free(buf);
-		return ptw_error_prepend(err, "%s at 0x%llx (0x%zx bytes)", table, (unsigned long long)va, len);
+		return ptw_error_prepend(err, "%s at 0x%llx (0x%zx bytes): ", table, (unsigned long long)va, len);
 	}
 	*ret = buf;
 	return NULL;
@@ -261,7 +261,7 @@ static struct ptw_error *read_count_and_addresses(struct ptw_vmem *vm, const str
 	struct ptw_error *err = ptw_vmem_read_u32(vm, a->num, &t->num_syms);
 
 	if (err)
-		return ptw_error_prepend(err, "kallsyms_num_syms");
+		return ptw_error_prepend(err, "kallsyms_num_syms: ");
 	if (t->num_syms == 0 || t->num_syms > a->names_len / 2)
 		return ptw_error_create(PTW_E_BAD_DATA,
 					"kallsyms_num_syms = %u: kallsyms_names (0x%zx bytes up to kallsyms_token_table) cannot hold that many",
@@ -275,7 +275,7 @@ static struct ptw_error *read_count_and_addresses(struct ptw_vmem *vm, const str
 					t->num_syms, (unsigned long long)a->offsets, (unsigned long long)a->relative_base);
 	err = ptw_vmem_read_u64(vm, a->relative_base, &t->relative_base);
 	if (err)
-		return ptw_error_prepend(err, "kallsyms_relative_base");
+		return ptw_error_prepend(err, "kallsyms_relative_base: ");
 	return read_table(vm, "kallsyms_offsets", a->offsets, 4 * (size_t)t->num_syms, addrs_ret);
 }
 
@@ -301,7 +301,7 @@ static struct ptw_error *read_names(struct ptw_vmem *vm, uint64_t va, size_t bou
 
 		if (err) {
 			free(buf);
-			return ptw_error_prepend(err, "kallsyms_names at 0x%llx (0x%zx bytes)",
+			return ptw_error_prepend(err, "kallsyms_names at 0x%llx (0x%zx bytes): ",
 						 (unsigned long long)va, bound);
 		}
 		have += n;
