@@ -147,22 +147,27 @@ static struct ptw_error *elf_open(struct ptw_source *src)
 			if (err)
 				return err;
 		} else if (ph.p_type == PT_LOAD) {
-			if (ph.p_offset > src->file_size || ph.p_filesz > src->file_size - ph.p_offset)
-				return ptw_error_at(PTW_E_BAD_DATA, ph_off,
-						    "PT_LOAD %zu (pa 0x%llx, file offset 0x%llx, 0x%llx bytes) lies beyond the end of the file (0x%llx bytes)",
-						    i, (unsigned long long)ph.p_paddr,
-						    (unsigned long long)ph.p_offset,
-						    (unsigned long long)ph.p_filesz,
-						    (unsigned long long)src->file_size);
 			if (ph.p_memsz < ph.p_filesz || ph.p_paddr + ph.p_memsz < ph.p_paddr)
 				return ptw_error_at(PTW_E_BAD_DATA, ph_off,
 						    "PT_LOAD %zu has impossible sizes", i);
 			if (ph.p_memsz == 0)
 				continue;
+			/* A truncated file (a copy cut short, a full disk) holds
+			 * only part of its segments: the dump is incomplete, and
+			 * what the file lacks is not in the dump, as for a
+			 * truncated kdump. */
+			uint64_t stored = ph.p_filesz;
+
+			if (ph.p_offset >= src->file_size)
+				stored = 0;
+			else if (stored > src->file_size - ph.p_offset)
+				stored = src->file_size - ph.p_offset;
+			if (stored < ph.p_filesz)
+				src->incomplete = true;
 			ed->segments[ed->nsegments++] = (struct elf_segment){
 				.pa = ph.p_paddr,
 				.mem_size = ph.p_memsz,
-				.file_size = ph.p_filesz,
+				.file_size = stored,
 				.offset = ph.p_offset,
 			};
 		}
@@ -255,8 +260,11 @@ static struct ptw_error *elf_count_pages(struct ptw_source *src, uint64_t page_s
 	struct elf_dump *ed = src->priv;
 	uint64_t present = 0, excluded = 0;
 	for (size_t i = 0; i < ed->nsegments; i++) {
-		present += ed->segments[i].file_size / page_size;
-		excluded += (ed->segments[i].mem_size - ed->segments[i].file_size) / page_size;
+		/* A page cut short by a truncated file is not present. */
+		uint64_t stored = ed->segments[i].file_size / page_size;
+
+		present += stored;
+		excluded += ed->segments[i].mem_size / page_size - stored;
 	}
 	*present_ret = present;
 	*excluded_ret = excluded;

@@ -1317,6 +1317,74 @@ static struct ptw_error *visit_count(uint64_t first_pfn, const unsigned char *b1
 	return NULL;
 }
 
+/* Whether descriptor idx (in rank order) and its data are in the file. */
+static struct ptw_error *desc_stored(struct kdump *k, uint64_t idx, bool *ret)
+{
+	uint64_t where = k->desc_off + idx * PAGE_DESC_SIZE;
+	unsigned char raw[PAGE_DESC_SIZE];
+	struct page_desc pd;
+	struct ptw_error *err;
+
+	*ret = false;
+	if (where >= k->view.size || k->view.size - where < PAGE_DESC_SIZE)
+		return NULL;
+	err = cached_read(k, &k->desc_cache, where, raw, sizeof(raw));
+	if (err)
+		return err;
+	pd.offset = (int64_t)get_u64(k, raw);
+	pd.size = get_u32(k, raw + 8);
+	*ret = pd.size != 0 && data_in_file(k, &pd);
+	return NULL;
+}
+
+/* Descriptors read one by one to count an incomplete dump's blocks: 96 MiB
+ * of descriptors, a dump of 4M blocks. */
+#define COUNT_SCAN_MAX (UINT64_C(1) << 22)
+
+/* How many blocks of an incomplete dump the file really holds: those whose
+ * descriptor and data both lie in the file. makedumpfile writes the data
+ * in PFN order, except that every zero page shares one copy written first,
+ * so a cut file holds a prefix of the others and all of the zero pages:
+ * no binary search finds that, the descriptors are counted. Only those in
+ * the file are read (a cut file ends the scan early); past COUNT_SCAN_MAX
+ * the rest is taken as a prefix, found by binary search (then the count
+ * may miss zero pages beyond the cut). */
+static struct ptw_error *stored_blocks(struct kdump *k, uint64_t *ret)
+{
+	uint64_t in_file = k->desc_off < k->view.size ? (k->view.size - k->desc_off) / PAGE_DESC_SIZE : 0;
+	uint64_t n = k->ndescs < in_file ? k->ndescs : in_file;
+	uint64_t scan = n < COUNT_SCAN_MAX ? n : COUNT_SCAN_MAX;
+	uint64_t count = 0, lo, hi;
+	struct ptw_error *err;
+
+	/* Bounded by COUNT_SCAN_MAX. */
+	for (uint64_t i = 0; i < scan; i++) {
+		bool stored;
+
+		err = desc_stored(k, i, &stored);
+		if (err)
+			return err;
+		count += stored;
+	}
+	lo = scan;
+	hi = n;
+	/* Bounded: the interval halves every pass. */
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo) / 2;
+		bool stored;
+
+		err = desc_stored(k, mid, &stored);
+		if (err)
+			return err;
+		if (stored)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*ret = count + (lo - scan);
+	return NULL;
+}
+
 static struct ptw_error *kdump_count_pages(struct ptw_source *src, uint64_t page_size, uint64_t *present_ret,
 					   uint64_t *excluded_ret)
 {
@@ -1327,6 +1395,19 @@ static struct ptw_error *kdump_count_pages(struct ptw_source *src, uint64_t page
 	struct ptw_error *err = stream_bitmaps(k, true, visit_count, &c);
 	if (err)
 		return err;
+	/* Blocks the bitmap promises but the file does not hold are not in the
+	 * dump: counted as excluded, not present. */
+	if (src->incomplete) {
+		uint64_t stored;
+
+		err = stored_blocks(k, &stored);
+		if (err)
+			return err;
+		if (stored < c.present) {
+			c.excluded += c.present - stored;
+			c.present = stored;
+		}
+	}
 	/* Counts are of blocks; blocks * block_size cannot overflow (checked
 	 * against max_mapnr at open). */
 	*present_ret = c.present * k->block_size / page_size;

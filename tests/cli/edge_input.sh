@@ -232,4 +232,54 @@ expect_stderr "warning: VMCOREINFO PAGESIZE=6553x is not a number" "item6: the b
 if cmp -s "$WORK/ps.bytes" "$WORK/good.bytes"; then ok "item6: PAGESIZE damaged: the same bytes"; else not_ok "item6: PAGESIZE damaged: bytes differ"; fi
 expect_exit 1 "item6: vtop needs PAGESIZE and says so" -- "$PTWALK" vtop "$WORK/ps" "$MSTEXT"
 
+## item 7: truncated dumps open as incomplete; what the file lacks is not in the dump
+E="$TESTDATA/arm64-4k39/vmcore.elf.xz"
+ESTEXT=$(jq -r .symbols._stext "$TESTDATA/arm64-4k39/truth.json")
+ESPA=$(jq -r --arg va "$ESTEXT" '.kernel_facts[] | select(.va == $va) | .pa' "$TESTDATA/arm64-4k39/truth.json")
+if command -v xz >/dev/null && xz -dc "$E" >"$WORK/elf"; then
+	size=$(stat -c %s "$WORK/elf")
+	head -c $((size - 4096)) "$WORK/elf" >"$WORK/elfcut"
+	rm -f "$WORK/elf"
+	expect_exit 0 "item7: info on an ELF cut by 4096 bytes" -- "$PTWALK" info "$WORK/elfcut" --json
+	# the page the cut reaches is missing: one fewer present, one not in the dump
+	ram_pages=$(( $(jq -r .qemu.ram_mib "$TESTDATA/arm64-4k39/truth.json") * 256 ))
+	if [ "$(jq -c '[.incomplete, .memory.pages_present, .memory.pages_excluded]' "$WORK/out")" = "[true,$((ram_pages - 1)),1]" ]; then
+		ok "item7: ELF cut: incomplete, $((ram_pages - 1)) pages present, 1 not"; else
+		not_ok "item7: ELF cut: $(jq -c '[.incomplete, .memory]' "$WORK/out")"; fi
+	expect_exit 0 "item7: ELF cut: vtop _stext" -- "$PTWALK" vtop "$WORK/elfcut" "$ESTEXT" --brief
+	out_is "${ESTEXT#0x} ${ESPA#0x}" "item7: ELF cut: _stext translates as truth.json says"
+	expect_exit 0 "item7: ELF cut: read --phys of bytes that are there" -- "$PTWALK" read "$WORK/elfcut" "$ESPA" 64 --phys --raw
+	last=$(printf '0x%x' $((0x40000000 + ram_pages * 4096 - 16)))
+	expect_exit 4 "item7: ELF cut: read --phys of the lost last bytes is exit 4" -- "$PTWALK" read "$WORK/elfcut" "$last" 16 --phys
+	expect_stderr "not-in-dump" "item7: ELF cut: they are not in the dump"
+else
+	not_ok "item7: cannot decompress $E"
+fi
+# a makedumpfile kdump cut to 1 MiB: info counts the pages the file holds,
+# counted here from the file's own page descriptors (makedumpfile's layout)
+head -c 1048576 "$M/vmcore.mdf-lzo-d31" >"$WORK/kcut"
+held=$(python3 - "$WORK/kcut" <<'PY'
+import struct, sys
+f = open(sys.argv[1], 'rb').read()
+block_size, sub_hdr, bitmap_blocks, max_mapnr = struct.unpack_from('<iiII', f, 428)
+off = block_size * (1 + sub_hdr + bitmap_blocks)
+held = 0
+i = 0
+while off + (i + 1) * 24 <= len(f):
+    data, size = struct.unpack_from('<qI', f, off + i * 24)
+    if data == 0 and size == 0:
+        break
+    held += 0 < size and 0 < data and data + size <= len(f)
+    i += 1
+print(held)
+PY
+)
+expect_exit 0 "item7: info on a kdump cut to 1 MiB" -- "$PTWALK" info "$WORK/kcut" --json
+if [ "$(jq -c '[.incomplete, .memory.pages_present]' "$WORK/out")" = "[true,$held]" ] && [ "$held" -gt 0 ]; then
+	ok "item7: kdump cut: $held pages present, as its descriptors say"; else
+	not_ok "item7: kdump cut: $(jq -c '[.incomplete, .memory.pages_present, .memory.pages_excluded]' "$WORK/out"), file holds $held"; fi
+"$PTWALK" read "$WORK/kcut" 0 0xffffffffffffffff --phys --raw -q >"$WORK/kcut.bytes"
+if [ "$(stat -c %s "$WORK/kcut.bytes")" -eq $((held * 65536)) ]; then ok "item7: kdump cut: read gives those pages"; else
+	not_ok "item7: kdump cut: read gave $(stat -c %s "$WORK/kcut.bytes") bytes"; fi
+
 finish
