@@ -1,4 +1,6 @@
-/* Fuzz harness: the VMCOREINFO parser and its typed getters. */
+/* Fuzz harness: the VMCOREINFO parser (strict, and lenient: bad lines as
+ * warnings, as dumps are opened) and its typed getters over the number
+ * parser. */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -9,7 +11,13 @@ static const char *const numbers[] = { "VA_BITS", "TCR_EL1_T1SZ", "PHYS_OFFSET",
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ptw_vmcoreinfo vi = { 0 };
-	struct ptw_error *err = ptw_vmcoreinfo_parse(&vi, (const char *)data, size, 0);
+	struct ptw_warnings warnings = { 0 };
+	struct ptw_error *err = ptw_vmcoreinfo_parse_lenient(&vi, (const char *)data, size, 0, &warnings);
+
+	ptw_warnings_free(&warnings);
+	ptw_error_destroy(err);
+	ptw_vmcoreinfo_free(&vi);
+	err = ptw_vmcoreinfo_parse(&vi, (const char *)data, size, 0);
 	if (!err) {
 		int64_t n;
 		uint64_t u;
