@@ -57,15 +57,20 @@ read -t 3 _
 P=/sys/kernel/debug/kernel_page_tables
 if [ -r $P ]; then
 	echo 1 > /proc/sys/kernel/printk
-	n=0; t1=""; t2=""
+	# the first read's lines are kept in variables p1, p2, ... (one string
+	# grown line by line would be quadratic: thousands of lines with 2000
+	# threads' kernel stacks) and compared with the second read's
+	n=0
 	while IFS= read -r l || [ -n "$l" ]; do
 		printf 'PTWPTDUMP %s\n' "$l"
-		n=$((n + 1)); t1="$t1$l
-"
+		n=$((n + 1)); eval "p$n=\$l"
 	done < $P
-	while IFS= read -r l || [ -n "$l" ]; do t2="$t2$l
-"; done < $P
-	s=no; [ "$t1" = "$t2" ] && s=yes
+	m=0; s=yes
+	while IFS= read -r l || [ -n "$l" ]; do
+		m=$((m + 1)); eval "q=\$p$m"
+		[ "$q" = "$l" ] || s=no
+	done < $P
+	[ $m = $n ] || s=no
 	printf 'PTWPTDUMPEND lines=%d stable=%s\n' $n $s
 fi
 exec /ptwtest sleep ready
