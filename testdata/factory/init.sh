@@ -54,7 +54,8 @@ rm -f /bin/*
 # console loglevel to 1 and lists every task of the system (PTWTASK lines)
 # with no fork either; its PTWREADY then tells the host to stop the VM.
 read -t 3 _
-P=/sys/kernel/debug/kernel_page_tables
+P=/sys/kernel/debug/kernel_page_tables		# arm64
+[ -r $P ] || P=/sys/kernel/debug/page_tables/kernel	# x86
 if [ -r $P ]; then
 	echo 1 > /proc/sys/kernel/printk
 	# the first read's lines are kept in variables p1, p2, ... (one string
