@@ -215,14 +215,18 @@ int main(int argc, char **argv)
 		printf(" threads=%d", nthreads);
 	printf("\n");
 	fflush(stdout);
-	print_maps();
+	int ready = argc > 2 && strcmp(argv[2], "ready") == 0;
+	/* PID 1 ("ready") prints its maps after the task listing, whose
+	 * opendir/closedir move the heap's end */
+	if (!ready)
+		print_maps();
 
 	if (threads_mode) {
 		int fd = open("/ptwthreads.ready", O_CREAT | O_WRONLY, 0644);
 		if (fd >= 0)
 			close(fd);
 	}
-	if (argc > 2 && strcmp(argv[2], "ready") == 0) {
+	if (ready) {
 		/* no kernel message may cut into the listing */
 		int fd = open("/proc/sys/kernel/printk", O_WRONLY);
 		if (fd >= 0) {
@@ -231,6 +235,7 @@ int main(int argc, char **argv)
 			close(fd);
 		}
 		print_tasks();
+		print_maps();
 		printf("PTWREADY\n");
 		fflush(stdout);
 	}

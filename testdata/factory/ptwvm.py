@@ -660,7 +660,8 @@ def cmd_run(a):
                        "from /proc/PID/task/TID/stat just before PTWREADY: pid = TID, tgid = PID, "
                        "ppid = stat field 4, comm = stat's comm; nothing forked between the listing "
                        "and the stop, but a kernel thread the kernel started on its own in those "
-                       "seconds (a kworker) would be missing"),
+                       "seconds (a kworker) would be missing; PID 1's maps after the listing (its opendir/closedir "
+                       "move the heap's end)"),
         "console": None,
         "vmcoreinfo_text": vmci_text,
         "files": [],

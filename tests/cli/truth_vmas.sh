@@ -70,7 +70,29 @@ PY
 		if [ "$(jq --argjson p "$pid" '[.processes[] | select(.pid == $p) | .maps // [] | length] | add // 0' "$truth")" -gt 0 ]; then
 			jq -r --argjson p "$pid" '.processes[] | select(.pid == $p) | .maps[]' "$truth" | tr -s ' ' | sed 's/ $//' >"$WORK/want"
 			tr -s ' ' <"$WORK/t" | sed 's/ $//' >"$WORK/got"
-			if diff "$WORK/want" "$WORK/got" >"$WORK/diff"; then ok "$name pid $pid: vmas equals the guest's /proc/$pid/maps"; else
+			cmpwhat="equals the guest's /proc/$pid/maps"
+			if grep -q '????????' "$WORK/got"; then
+				# a dump without types (no BTF, e.g. arm64-4k39/16k47): vmas
+				# knows no offset, device, inode or path; compare the range
+				# and the permissions only
+				echo "# $name pid $pid: SKIP comparing offset/device/inode/path (no types in the dump): range and permissions only"
+				cut -d' ' -f1,2 "$WORK/want" >"$WORK/want2" && mv "$WORK/want2" "$WORK/want"
+				cut -d' ' -f1,2 "$WORK/got" >"$WORK/got2" && mv "$WORK/got2" "$WORK/got"
+				cmpwhat="ranges and permissions equal the guest's /proc/$pid/maps"
+			fi
+			if [ "$(jq -r --argjson p "$pid" '.processes[] | select(.pid == $p) | .mode' "$truth")" = sleep ] &&
+			   ! grep -q "PID 1's maps after" "$truth"; then
+				# the factory printed PID 1's maps before its task listing,
+				# whose opendir/closedir then moved the heap's end (brk)
+				echo "# $name pid $pid: SKIP the [heap] line (PID 1's maps were recorded before its task listing changed the heap)"
+				# (by its start: without types ptwalk's line has no name)
+				h=$(jq -r --argjson p "$pid" '.processes[] | select(.pid == $p) | .maps[]' "$truth" | grep '\[heap\] *$' | cut -d- -f1)
+				if [ -n "$h" ]; then
+					grep -v "^$h-" "$WORK/want" >"$WORK/want2"; mv "$WORK/want2" "$WORK/want"
+					grep -v "^$h-" "$WORK/got" >"$WORK/got2"; mv "$WORK/got2" "$WORK/got"
+				fi
+			fi
+			if diff "$WORK/want" "$WORK/got" >"$WORK/diff"; then ok "$name pid $pid: vmas $cmpwhat"; else
 				not_ok "$name pid $pid: vmas differs from the guest's /proc/$pid/maps"; head -10 "$WORK/diff" | sed 's/^/#   /'; fi
 		fi
 	done
