@@ -182,6 +182,10 @@ def parse_console(text):
                 p["threads"] = int(kv["threads"])
             info["ptwtest"].append(p)
         elif line.startswith("PTWSYM "):
+            # "PTWSYM ADDR TYPE NAME[\t[MODULE]]": a kernel message cut into
+            # the line (console loglevel not yet 1) makes it something else
+            if not re.match(r"PTWSYM [0-9a-f]+ \w \S+(\t\[\w+\])?$", line):
+                continue
             t = line.split()
             if len(t) >= 4:
                 if len(t) >= 5 and t[4].startswith("["):
