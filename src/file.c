@@ -1,9 +1,15 @@
 #include "file.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
+
+/* f_type of procfs (linux/magic.h). */
+#define PROC_FS_MAGIC 0x9fa0
 
 static const char *kind_name(mode_t mode)
 {
@@ -20,6 +26,39 @@ static const char *kind_name(mode_t mode)
 	return "not a file";
 }
 
+/* Whether the running kernel is locked down at the confidentiality level,
+ * which is what refuses /proc/kcore (LOCKDOWN_KCORE) even to root. */
+static bool locked_down_for_kcore(void)
+{
+	char buf[128];
+	int fd = open("/sys/kernel/security/lockdown", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return strstr(buf, "[confidentiality]") != NULL;
+}
+
+/* An open refused on procfs (/proc/kcore): say what the kernel wants. */
+static struct ptw_error *open_refused(const char *path, int errnum)
+{
+	struct statfs fs;
+	if ((errnum == EACCES || errnum == EPERM) && statfs(path, &fs) == 0 &&
+	    fs.f_type == PROC_FS_MAGIC) {
+		if (errnum == EACCES)
+			return ptw_error_errno(errnum, "open (the kernel's memory is readable by root only)");
+		if (locked_down_for_kcore())
+			return ptw_error_errno(errnum, "open (the kernel is locked down: "
+						       "lockdown=confidentiality refuses /proc/kcore even to root)");
+		return ptw_error_errno(errnum, "open (reading the kernel's memory needs CAP_SYS_RAWIO, "
+					       "or the kernel is locked down)");
+	}
+	return ptw_error_errno(errnum, "open");
+}
+
 struct ptw_error *ptw_file_open_regular(const char *path, int *fd_ret, uint64_t *size_ret)
 {
 	struct stat st;
@@ -29,7 +68,7 @@ struct ptw_error *ptw_file_open_regular(const char *path, int *fd_ret, uint64_t 
 	 * is then refused) instead of waiting for one. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
-		return ptw_error_errno(errno, "open");
+		return open_refused(path, errno);
 	if (fstat(fd, &st) < 0) {
 		int e = errno;
 

@@ -7,8 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Probe order matters only where signatures could overlap; they don't today. */
+/* Probe order matters where signatures overlap: a kcore is an ELF core too,
+ * told apart by its segments, so it is probed first. */
 static const struct ptw_source_ops *const source_formats[] = {
+	&ptw_source_kcore,
 	&ptw_source_elf,
 	&ptw_source_kdump,
 	&ptw_source_kdump_flattened,

@@ -38,7 +38,8 @@ typedef bool ptw_range_fn(const struct ptw_phys_range *range, void *arg);
 struct ptw_source;
 
 struct ptw_source_ops {
-	/* Format name as `info` prints it: "elf64", "elf32", "kdump", "kdump-flattened". */
+	/* Format name as `info` prints it: "elf64", "elf32", "kdump", "kdump-flattened",
+	 * "kcore" (a running kernel's /proc/kcore, or a copy of it). */
 	const char *name;
 	/* Whether the first bytes of a file look like this format. */
 	bool (*probe)(const unsigned char *head, size_t len);
@@ -96,6 +97,7 @@ struct ptw_error *ptw_source_for_each_range(struct ptw_source *src, ptw_range_fn
 /** pread exactly len bytes at offset or fail naming the offset. */
 struct ptw_error *ptw_source_pread(struct ptw_source *src, void *buf, size_t len, uint64_t offset);
 
+extern const struct ptw_source_ops ptw_source_kcore;
 extern const struct ptw_source_ops ptw_source_elf;
 extern const struct ptw_source_ops ptw_source_kdump;
 extern const struct ptw_source_ops ptw_source_kdump_flattened;
