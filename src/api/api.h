@@ -1,0 +1,84 @@
+/* Inside the public API: the handles ptwalk.h keeps opaque, and the
+ * conversions between the library's ptw_* objects and the ptwalk_* ones.
+ * Only src/api/ includes this. */
+#ifndef PTW_API_H
+#define PTW_API_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ptwalk.h"
+
+#include "dump.h"
+#include "error.h"
+#include "kmem.h"
+#include "task_env.h"
+#include "walk.h"
+#include "xlat.h"
+
+/* A public error is the library's error object under another name: no copy,
+ * and the static out-of-memory object stays static. */
+static inline struct ptwalk_error *ptw_api_error(struct ptw_error *err)
+{
+	return (struct ptwalk_error *)err;
+}
+
+static inline struct ptw_error *ptw_api_unwrap(const struct ptwalk_error *err)
+{
+	return (struct ptw_error *)err;
+}
+
+struct ptwalk_dump {
+	struct ptw_dump *d;
+	/* Kernel objects (tasks, VMAs, core files), set up on first use. */
+	struct ptw_vmem *vm;
+	struct ptw_kmem mem;
+	bool env_tried;
+	struct ptw_task_env env;
+	struct ptw_error *env_error;
+	/* Where walk warnings go. */
+	ptwalk_warning_fn *warn_fn;
+	void *warn_arg;
+	struct ptw_diag diag;
+};
+
+/* The translation cache: one direct-mapped table per leaf size the tree
+ * can have, so a 2 MiB block of the linear map is one entry, not 512. */
+#define PTW_TLB_SETS 3
+#define PTW_TLB_ENTRIES 4096
+struct ptw_tlb_entry {
+	uint64_t tag; /* page-aligned VA | 1 (valid) | 2 (user tree); 0 = empty */
+	uint64_t pa;  /* of the page's start */
+};
+struct ptw_tlb {
+	unsigned nsets;
+	unsigned shift[PTW_TLB_SETS]; /* leaf sizes, largest first */
+	struct ptw_tlb_entry e[PTW_TLB_SETS][PTW_TLB_ENTRIES];
+};
+
+struct ptwalk_space {
+	struct ptwalk_dump *dump;
+	const struct ptw_xlat *x;
+	const struct ptw_arch_ops *ops;
+	struct ptw_walker *w;
+	bool have_user;
+	struct ptw_geom user;
+	/* The shape of the user half even without a user tree: a lower-half
+	 * address outside it is non-canonical, table or not. */
+	bool have_user_shape;
+	struct ptw_geom user_shape;
+	struct ptw_tlb *tlb;
+};
+
+/** The error for "this dump cannot translate", a fresh copy. */
+struct ptw_error *ptw_api_xlat_error(const struct ptw_dump *d, const char *what);
+/** Set up d->env (init_task and the task layout) once; its error, a copy. */
+struct ptw_error *ptw_api_task_env(struct ptwalk_dump *d);
+/** Which tree of space translates va (untagged): the geometry, or NULL with
+ * *status_ret set (NON_CANONICAL or NO_USER_TABLE). */
+const struct ptw_geom *ptw_api_pick_tree(const struct ptwalk_space *s, uint64_t u,
+					 enum ptwalk_status *status_ret);
+/** A copy of an error (errors handed out are owned by the caller). */
+struct ptw_error *ptw_api_error_copy(const struct ptw_error *err);
+
+#endif
