@@ -22,7 +22,12 @@ static bool from_pt_regs(const unsigned char *p, size_t len, uint64_t *gregs)
 		return false;
 	for (unsigned i = 0; i < NGREGS; i++)
 		gregs[i] = ptw_le64(p + 8 * i);
-	return user_mode(gregs[33]) && (gregs[32] >> 56) == 0;
+	/* An unused part of a larger stack (64K pages with VMAP_STACK make
+	 * THREAD_SIZE 64K) reads as zeroes, which would pass for EL0 with
+	 * pc 0: a thread that entered the kernel from user mode has a
+	 * user pc and sp. */
+	return user_mode(gregs[33]) && gregs[32] != 0 && (gregs[32] >> 56) == 0 && gregs[31] != 0 &&
+	       (gregs[31] >> 56) == 0;
 }
 
 static bool from_note(const struct ptw_prstatus *n, uint64_t *gregs)

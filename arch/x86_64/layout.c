@@ -99,11 +99,17 @@ struct ptw_error *ptw_x86_64_layout(const struct ptw_xlat *x, const struct ptw_v
 		add(&b, "vmalloc", x->vmalloc_start,
 		    x->vmalloc_start + ((l5 ? X86_VMALLOC_SIZE_TB_L5 : X86_VMALLOC_SIZE_TB_L4) << TB_SHIFT),
 		    source_of(x->vmalloc_source));
-	if (x->have_vmemmap_start)
-		/* mm.rst: 1 TB (4 levels), 0.5 PB (5 levels) */
-		add(&b, "vmemmap", x->vmemmap_start,
-		    x->vmemmap_start + (l5 ? UINT64_C(1) << 49 : UINT64_C(1) << TB_SHIFT),
-		    source_of(x->vmemmap_source));
+	if (x->have_vmemmap_start) {
+		/* mm.rst: 1 TB (4 levels), 0.5 PB (5 levels). KASLR
+		 * (arch/x86/mm/kaslr.c) places the randomized regions below
+		 * CPU_ENTRY_AREA_BASE, so a vmemmap_base near it (seen on
+		 * 5 levels: 0xfffe6e9200000000) ends there, not past 2^64. */
+		uint64_t vmemmap_end = x->vmemmap_start + (l5 ? UINT64_C(1) << 49 : UINT64_C(1) << TB_SHIFT);
+
+		if (vmemmap_end < x->vmemmap_start || vmemmap_end > X86_CPU_ENTRY_AREA_BASE)
+			vmemmap_end = X86_CPU_ENTRY_AREA_BASE;
+		add(&b, "vmemmap", x->vmemmap_start, vmemmap_end, source_of(x->vmemmap_source));
+	}
 	/* cpu_entry_area: CPU_ENTRY_AREA_PGD = -4 in P4D units, 0.5 TB; the
 	 * espfix stacks at ESPFIX_PGD_ENTRY = -2, 0.5 TB; EFI runtime from
 	 * EFI_VA_END (-68G) to EFI_VA_START (-4G). */
