@@ -4,9 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Memory is searched a chunk at a time: large reads let the dump's reader
- * decompress whole blocks once, and memmem runs over long spans. */
-#define CHUNK (1u << 20)
+/* Memory is searched a chunk at a time, each read once: the blob a header
+ * starts is read again from there, so the chunk is kept small (it was 1 MiB,
+ * and up to that much of the BTF was decompressed twice); 64 KiB still
+ * covers a 64 KiB kdump block in one read and gives memmem long spans. */
+#define CHUNK (64u << 10)
 /* A header starting near the end of a chunk is completed from the next. */
 #define OVERLAP (PTW_BTF_HEADER_SIZE - 1)
 /* Headers handed to libbpf before the search gives up: a kernel has one
