@@ -137,8 +137,15 @@ struct ptw_error *ptw_dump_types(struct ptw_dump *dump, struct ptw_types **ret)
 			}
 		}
 	}
-	if (dump->types_error)
-		return ptw_error_create(dump->types_error->code, "%s", dump->types_error->message);
+	if (dump->types_error) {
+		/* Each caller frees what it gets: a copy, keeping the file
+		 * (a --btf or -k file) and offset the error names. */
+		const struct ptw_error *e = dump->types_error;
+		struct ptw_error *copy = e->has_offset ? ptw_error_at(e->code, e->offset, "%s", e->message)
+						       : ptw_error_create(e->code, "%s", e->message);
+
+		return ptw_error_in_file(copy, e->file);
+	}
 	*ret = dump->types;
 	return NULL;
 }

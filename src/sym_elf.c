@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "file.h"
+
 static struct ptw_error *libelf_error(const char *path, const char *what)
 {
 	return ptw_error_create(PTW_E_BAD_DATA, "%s: %s: %s", path, what, elf_errmsg(-1));
@@ -88,9 +90,14 @@ struct ptw_error *ptw_vmlinux_symbols_load(const char *path, const char *expecte
 	int fd;
 
 	elf_version(EV_CURRENT);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return ptw_error_errno(errno, "%s", path);
+	{
+		uint64_t size;
+
+		/* A FIFO or a device given as -k is refused, not waited on. */
+		err = ptw_file_open_regular(path, &fd, &size);
+		if (err)
+			return ptw_error_in_file(err, path);
+	}
 	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	if (!elf || elf_kind(elf) != ELF_K_ELF) {
 		err = ptw_error_create(PTW_E_BAD_DATA, "%s: not an ELF file", path);

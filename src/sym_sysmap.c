@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "file.h"
 
 static bool parse_hex(const char *s, size_t len, uint64_t *ret)
 {
@@ -40,14 +43,23 @@ static uint64_t relocate(uint64_t address, uint64_t kaslr_offset)
 
 struct ptw_error *ptw_sysmap_load(const char *path, uint64_t kaslr_offset, struct ptw_symtab *st)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f;
 	char *line = NULL;
 	size_t cap = 0, count = 0, lineno = 0;
 	ssize_t n;
-	struct ptw_error *err = NULL;
+	uint64_t size;
+	int fd;
+	struct ptw_error *err = ptw_file_open_regular(path, &fd, &size);
 
-	if (!f)
-		return ptw_error_in_file(ptw_error_errno(errno, "cannot open"), path);
+	/* A FIFO or a device given as -m is refused, not waited on. */
+	if (err)
+		return ptw_error_in_file(err, path);
+	f = fdopen(fd, "r");
+	if (!f) {
+		err = ptw_error_errno(errno, "cannot open");
+		close(fd);
+		return ptw_error_in_file(err, path);
+	}
 	while ((n = getline(&line, &cap, f)) > 0) {
 		char *addr = line, *type, *name, *end;
 		uint64_t address;

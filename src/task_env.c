@@ -149,6 +149,9 @@ struct ptw_error *ptw_task_env_create(struct ptw_dump *dump, const struct ptw_km
 	memset(&env, 0, sizeof(env));
 	have_init = lookup(dump, "init_task", &env.init_task, &src);
 	types_err = ptw_dump_types(dump, &types);
+	/* A --btf file was asked for: not inferring around it unsaid. */
+	if (types_err && dump->btf_path)
+		return types_err;
 	if (!types_err) {
 		err = ptw_task_layout_from_types(types, &env.layout);
 		if (err)

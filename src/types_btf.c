@@ -5,11 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "btf_find.h"
+#include "file.h"
 #include "types.h"
 #include "types_impl.h"
 
@@ -248,22 +250,73 @@ struct ptw_error *ptw_types_btf_new(const void *data, size_t len, const char *or
 	return wrap(btf, origin, ret);
 }
 
+/* The whole of a --btf file, read from a descriptor of
+ * ptw_file_open_regular (a FIFO or a device is refused before any read,
+ * never waited on), at most PTW_BTF_MAX_SIZE bytes; with header_only, its
+ * first PTW_BTF_HEADER_SIZE bytes (or fewer). */
+static struct ptw_error *read_btf_file(const char *path, bool header_only, unsigned char **ret,
+				       size_t *len_ret)
+{
+	uint64_t size;
+	int fd;
+	struct ptw_error *err = ptw_file_open_regular(path, &fd, &size);
+	unsigned char *buf;
+	size_t want, have = 0;
+
+	if (err)
+		return ptw_error_prepend(err, "%s: ", path);
+	if (!header_only && size > PTW_BTF_MAX_SIZE) {
+		close(fd);
+		return ptw_error_create(PTW_E_BAD_DATA, "%s: %llu bytes, larger than any kernel's BTF (%u MiB)",
+					path, (unsigned long long)size, PTW_BTF_MAX_SIZE >> 20);
+	}
+	want = header_only ? (size < PTW_BTF_HEADER_SIZE ? (size_t)size : PTW_BTF_HEADER_SIZE) : (size_t)size;
+	buf = malloc(want ? want : 1);
+	if (!buf) {
+		close(fd);
+		return &ptw_enomem;
+	}
+	/* Bounded: each pass reads at least a byte, or stops. */
+	while (have < want) {
+		ssize_t n = read(fd, buf + have, want - have);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err = ptw_error_errno(errno, "%s: read", path);
+			break;
+		}
+		if (n == 0)
+			break; /* the file shrank: libbpf or the header check says what is missing */
+		have += (size_t)n;
+	}
+	close(fd);
+	if (err) {
+		free(buf);
+		return err;
+	}
+	*ret = buf;
+	*len_ret = have;
+	return NULL;
+}
+
 struct ptw_error *ptw_types_btf_open(const char *path, struct ptw_types **ret)
 {
 	libbpf_print_fn_t old;
 	struct btf *btf;
 	int errnum;
-	FILE *f = fopen(path, "rb");
+	unsigned char *data;
+	size_t len;
+	struct ptw_error *err = read_btf_file(path, false, &data, &len);
 
-	/* Open it ourselves first, so that a missing file says so plainly. */
-	if (!f)
-		return ptw_error_errno(errno, "%s", path);
-	fclose(f);
+	if (err)
+		return err;
 	old = libbpf_set_print(quiet_libbpf);
 	errno = 0;
-	btf = btf__parse_raw(path);
+	btf = btf__new(data, (__u32)len);
 	errnum = errno;
 	libbpf_set_print(old);
+	free(data);
 	if (!btf || libbpf_get_error(btf))
 		return ptw_error_create(PTW_E_BAD_DATA, "%s: not raw BTF that libbpf accepts (%s)", path,
 					strerror(errnum ? errnum : EINVAL));
@@ -272,16 +325,17 @@ struct ptw_error *ptw_types_btf_open(const char *path, struct ptw_types **ret)
 
 struct ptw_error *ptw_types_btf_probe(const char *path)
 {
-	unsigned char hdr[PTW_BTF_HEADER_SIZE];
+	unsigned char *hdr;
 	uint64_t total;
 	size_t n;
-	FILE *f = fopen(path, "rb");
+	struct ptw_error *err = read_btf_file(path, true, &hdr, &n);
+	bool ok;
 
-	if (!f)
-		return ptw_error_errno(errno, "%s", path);
-	n = fread(hdr, 1, sizeof(hdr), f);
-	fclose(f);
-	if (!ptw_btf_header_ok(hdr, n, &total))
+	if (err)
+		return err;
+	ok = ptw_btf_header_ok(hdr, n, &total);
+	free(hdr);
+	if (!ok)
 		return ptw_error_at(PTW_E_BAD_DATA, 0, "%s: not raw BTF (no BTF header)", path);
 	return NULL;
 }

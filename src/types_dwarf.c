@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "file.h"
 #include "types.h"
 #include "types_impl.h"
 
@@ -365,14 +366,16 @@ static const struct ptw_types_ops dwarf_ops = {
 
 struct ptw_error *ptw_types_dwarf_probe(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	Elf *elf;
 	size_t shstrndx;
 	bool found = false;
-	struct ptw_error *err = NULL;
+	uint64_t size;
+	int fd;
+	/* A FIFO or a device given as -k is refused, not waited on. */
+	struct ptw_error *err = ptw_file_open_regular(path, &fd, &size);
 
-	if (fd < 0)
-		return ptw_error_errno(errno, "%s", path);
+	if (err)
+		return ptw_error_prepend(err, "%s: ", path);
 	elf_version(EV_CURRENT);
 	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	if (!elf || elf_kind(elf) != ELF_K_ELF || elf_getshdrstrndx(elf, &shstrndx) != 0) {
@@ -406,10 +409,14 @@ struct ptw_error *ptw_types_dwarf_open(const char *path, struct ptw_types **ret)
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		return &ptw_enomem;
-	d->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (d->fd < 0) {
-		free(d);
-		return ptw_error_errno(errno, "%s", path);
+	{
+		uint64_t size;
+
+		err = ptw_file_open_regular(path, &d->fd, &size);
+		if (err) {
+			free(d);
+			return ptw_error_prepend(err, "%s: ", path);
+		}
 	}
 	d->dw = dwarf_begin(d->fd, DWARF_C_READ);
 	if (!d->dw) {

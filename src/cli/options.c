@@ -192,6 +192,10 @@ static int check_combinations(const struct ptw_cli *cli, const struct ptw_comman
 		return usage_error(cmd, "--kernel and --user exclude each other");
 	if (cli->have_pgd && cli->have_pid)
 		return usage_error(cmd, "--pgd and --pid exclude each other");
+	/* Commands that walk a table given by --pgd or --pid use types only to
+	 * find --pid's task (struct page comes from VMCOREINFO). */
+	if (cli->btf && (cmd->options & PTW_OPT_PGD) && !cli->have_pid)
+		return usage_error(cmd, "--btf gives the types --pid needs: without --pid, %s uses no types", cmd->name);
 	if (cli->user_half && !cli->have_pgd && !cli->have_pid)
 		return usage_error(cmd, "--user needs the user table: --pgd ADDR");
 	if (cli->kernel_half && (cli->have_pgd || cli->have_pid))
