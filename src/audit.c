@@ -102,7 +102,9 @@ static void on_range(void *arg, const struct ptw_map_range *r)
 		st->user_pages += pages;
 		report(st, &f);
 	}
-	if (st->mem.n && !is_device_mapping(st, r) &&
+	/* A kcore shows System RAM only: the kernel's mappings of firmware
+	 * and reserved memory lie outside it and are no finding. */
+	if (st->mem.n && !st->dump->src->ranges_ram_only && !is_device_mapping(st, r) &&
 	    (!in_memory(&st->mem, r->pa) || !in_memory(&st->mem, r->pa + (r->end - r->start) - 1))) {
 		struct ptw_finding f = range_finding("outside-memory", r);
 		snprintf(f.detail, sizeof(f.detail),

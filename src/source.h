@@ -71,6 +71,10 @@ struct ptw_source {
 	unsigned elf_machine;        /* EM_* of an ELF dump, 0 otherwise */
 	uint32_t block_size;         /* kdump header's block size, 0 for ELF */
 	bool incomplete;             /* header flag, or a truncated file */
+	/* The ranges are System RAM only (a kcore): the machine's other memory
+	 * (firmware tables, reserved ranges the kernel maps) is not in them,
+	 * so a mapping outside them is not a sign of damage. */
+	bool ranges_ram_only;
 	int dump_level;              /* makedumpfile -d, or -1 when not told */
 	unsigned compression;        /* PTW_COMP_* seen */
 	char *vmcoreinfo;            /* NUL-terminated copy, or NULL */

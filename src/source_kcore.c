@@ -209,6 +209,7 @@ static struct ptw_error *kcore_open(struct ptw_source *src)
 		return &ptw_enomem;
 	src->priv = kc;
 	src->format = "kcore";
+	src->ranges_ram_only = true;
 
 	unsigned char ehdr[EHDR_SIZE];
 	struct ptw_error *err = ptw_source_pread(src, ehdr, sizeof(ehdr), 0);
