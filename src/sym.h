@@ -145,6 +145,33 @@ struct ptw_kallsyms_probe {
  * addresses; errors as ptw_kallsyms_load. */
 struct ptw_error *ptw_kallsyms_probe(struct ptw_dump *dump, struct ptw_kallsyms_probe *ret);
 
+/* Where the kallsyms tables are (VMCOREINFO's SYMBOL() values). */
+struct ptw_kallsyms_where {
+	uint64_t num_syms, names, token_table, token_index;
+	uint64_t offsets, relative_base; /* base-relative kernels; else 0 */
+	uint64_t addresses;              /* kernels with absolute addresses; else 0 */
+};
+
+/* What ptw_kallsyms_find_name reads through: the dump's kernel memory, or a
+ * buffer (the fuzzer). Any error means "not readable". */
+struct ptw_kallsyms_reader {
+	struct ptw_error *(*read)(void *arg, uint64_t addr, void *buf, size_t len);
+	void *arg;
+};
+
+/** One symbol by name without decoding the table (sym_kallsyms_name.c):
+ * bisection of kallsyms_seqs_of_names, a few dozen pages read. *found_ret
+ * false when there is no such name (with several, one of them is given).
+ * NOT_IMPLEMENTED when the markers and seqs_of_names tables are not where
+ * the known layouts put them (kernels before 6.2 without Debian's
+ * backport): the caller then decodes the whole table. */
+struct ptw_error *ptw_kallsyms_find_name(const struct ptw_kallsyms_reader *r,
+					 const struct ptw_kallsyms_where *w, const char *name,
+					 bool *found_ret, uint64_t *address_ret);
+/** ptw_kallsyms_find_name in the dump, at the tables VMCOREINFO names. */
+struct ptw_error *ptw_kallsyms_lookup_name(struct ptw_dump *dump, const char *name, bool *found_ret,
+					   uint64_t *address_ret);
+
 /* The raw tables, as kallsyms_load reads them from memory; the decoder works
  * on these alone, so the fuzzer can feed it. */
 struct ptw_kallsyms_tables {

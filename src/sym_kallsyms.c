@@ -253,10 +253,10 @@ static struct ptw_error *locate_tables(const struct ptw_vmcoreinfo *vi, struct t
 	return NULL;
 }
 
-/* kallsyms_num_syms, checked against the room the tables have; and the
- * address table read (offsets with the base, or absolute addresses). */
-static struct ptw_error *read_count_and_addresses(struct ptw_vmem *vm, const struct table_addresses *a,
-						  struct ptw_kallsyms_tables *t, uint8_t **addrs_ret)
+/* kallsyms_num_syms, checked against the room the tables have, and
+ * kallsyms_relative_base where there is one. */
+static struct ptw_error *read_count(struct ptw_vmem *vm, const struct table_addresses *a,
+				   struct ptw_kallsyms_tables *t)
 {
 	struct ptw_error *err = ptw_vmem_read_u32(vm, a->num, &t->num_syms);
 
@@ -267,7 +267,7 @@ static struct ptw_error *read_count_and_addresses(struct ptw_vmem *vm, const str
 					"kallsyms_num_syms = %u: kallsyms_names (0x%zx bytes up to kallsyms_token_table) cannot hold that many",
 					t->num_syms, a->names_len);
 	if (!a->relative)
-		return read_table(vm, "kallsyms_addresses", a->addresses, 8 * (size_t)t->num_syms, addrs_ret);
+		return NULL;
 	/* kallsyms_relative_base follows kallsyms_offsets in both layouts. */
 	if (a->relative_base > a->offsets && (a->relative_base - a->offsets) / 4 < t->num_syms)
 		return ptw_error_create(PTW_E_BAD_DATA,
@@ -276,6 +276,20 @@ static struct ptw_error *read_count_and_addresses(struct ptw_vmem *vm, const str
 	err = ptw_vmem_read_u64(vm, a->relative_base, &t->relative_base);
 	if (err)
 		return ptw_error_prepend(err, "kallsyms_relative_base: ");
+	return NULL;
+}
+
+/* kallsyms_num_syms, checked against the room the tables have; and the
+ * address table read (offsets with the base, or absolute addresses). */
+static struct ptw_error *read_count_and_addresses(struct ptw_vmem *vm, const struct table_addresses *a,
+						  struct ptw_kallsyms_tables *t, uint8_t **addrs_ret)
+{
+	struct ptw_error *err = read_count(vm, a, t);
+
+	if (err)
+		return err;
+	if (!a->relative)
+		return read_table(vm, "kallsyms_addresses", a->addresses, 8 * (size_t)t->num_syms, addrs_ret);
 	return read_table(vm, "kallsyms_offsets", a->offsets, 4 * (size_t)t->num_syms, addrs_ret);
 }
 
@@ -368,15 +382,55 @@ struct ptw_error *ptw_kallsyms_load(struct ptw_dump *dump, struct ptw_symtab *st
 	return err;
 }
 
-/* How many symbols have an address below address (the list is sorted). */
-static uint32_t count_below(const struct ptw_kallsyms_tables *t, bool absolute_percpu, uint64_t address)
+/* The address table read an entry at a time (the probe looks at a few
+ * dozen of its entries, not all of them): through the reader's page
+ * translation and the dump's block cache, each read is a copy. The first
+ * error is kept and every address after it reads as 0. */
+struct lazy_addresses {
+	struct ptw_vmem *vm;
+	const struct table_addresses *a;
+	uint64_t relative_base;
+	bool absolute_percpu;
+	struct ptw_error *err;
+};
+
+static uint64_t lazy_address(struct lazy_addresses *la, uint32_t i)
 {
-	uint32_t lo = 0, hi = t->num_syms;
+	if (la->err)
+		return 0;
+	if (!la->a->relative) {
+		uint64_t v = 0;
+
+		la->err = ptw_vmem_read_u64(la->vm, la->a->addresses + 8 * (uint64_t)i, &v);
+		if (la->err)
+			la->err = ptw_error_prepend(la->err, "kallsyms_addresses[%u]: ", i);
+		return v;
+	}
+	uint32_t raw = 0;
+	int32_t off;
+
+	la->err = ptw_vmem_read_u32(la->vm, la->a->offsets + 4 * (uint64_t)i, &raw);
+	if (la->err) {
+		la->err = ptw_error_prepend(la->err, "kallsyms_offsets[%u]: ", i);
+		return 0;
+	}
+	off = (int32_t)raw;
+	if (!la->absolute_percpu)
+		return la->relative_base + (uint32_t)off;
+	if (off >= 0)
+		return (uint64_t)off;
+	return la->relative_base - 1 - (uint64_t)(int64_t)off;
+}
+
+/* How many symbols have an address below address (the list is sorted). */
+static uint32_t count_below(struct lazy_addresses *la, uint32_t num_syms, uint64_t address)
+{
+	uint32_t lo = 0, hi = num_syms;
 
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 
-		if (symbol_address(t, absolute_percpu, mid) < address)
+		if (lazy_address(la, mid) < address)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -384,11 +438,11 @@ static uint32_t count_below(const struct ptw_kallsyms_tables *t, bool absolute_p
 	return lo;
 }
 
-static bool has_address(const struct ptw_kallsyms_tables *t, bool absolute_percpu, uint64_t address)
+static bool has_address(struct lazy_addresses *la, uint32_t num_syms, uint64_t address)
 {
-	uint32_t i = count_below(t, absolute_percpu, address);
+	uint32_t i = count_below(la, num_syms, address);
 
-	return i < t->num_syms && symbol_address(t, absolute_percpu, i) == address;
+	return i < num_syms && lazy_address(la, i) == address;
 }
 
 /* Decode the first n names only (up to and including the symbols at
@@ -454,7 +508,7 @@ struct ptw_error *ptw_kallsyms_probe(struct ptw_dump *dump, struct ptw_kallsyms_
 	uint8_t *addrs = NULL;
 	struct ptw_vmem *vm = NULL;
 	struct ptw_error *err = locate_tables(vi, &a);
-	bool absolute_percpu = false;
+	struct lazy_addresses la = { .a = &a };
 	uint64_t stext;
 
 	if (err)
@@ -462,28 +516,57 @@ struct ptw_error *ptw_kallsyms_probe(struct ptw_dump *dump, struct ptw_kallsyms_
 	err = ptw_vmem_create(dump, &vm);
 	if (err)
 		return err;
-	err = read_count_and_addresses(vm, &a, &t, &addrs);
+	la.vm = vm;
+	err = read_count(vm, &a, &t);
 	if (err)
 		goto out;
 	if (a.relative) {
-		t.offsets = addrs;
-		absolute_percpu = offsets_are_absolute_percpu(&t);
-	} else {
-		t.addresses = addrs;
+		uint32_t last;
+
+		/* With CONFIG_KALLSYMS_ABSOLUTE_PERCPU every kernel symbol is
+		 * a negative offset, the last (highest) one included; without
+		 * it none is (see offsets_are_absolute_percpu). */
+		err = ptw_vmem_read_u32(vm, a.offsets + 4 * (uint64_t)(t.num_syms - 1), &last);
+		if (err) {
+			err = ptw_error_prepend(err, "kallsyms_offsets: ");
+			goto out;
+		}
+		la.absolute_percpu = (last & 0x80000000u) != 0;
+		la.relative_base = t.relative_base;
 	}
 	/* The addresses are sorted (per-CPU values, when absolute, first). */
 	if (ptw_vmcoreinfo_try_symbol(vi, "_stext", &stext)) {
-		uint32_t first = count_below(&t, absolute_percpu, stext), end = first;
+		uint32_t first = count_below(&la, t.num_syms, stext), end = first;
+		bool at_stext = !la.err && first < t.num_syms && lazy_address(&la, first) == stext;
 
-		if (!has_address(&t, absolute_percpu, stext)) {
+		if (la.err) {
+			err = la.err;
+			la.err = NULL;
+			goto out;
+		}
+		if (!at_stext) {
 			err = ptw_error_create(PTW_E_BAD_DATA,
 					       "no kallsyms address is VMCOREINFO SYMBOL(_stext)=0x%llx",
 					       (unsigned long long)stext);
 			goto out;
 		}
 		/* Symbols sharing the address: bounded by the table. */
-		while (end < t.num_syms && symbol_address(&t, absolute_percpu, end) == stext)
+		while (end < t.num_syms && lazy_address(&la, end) == stext)
 			end++;
+		if (la.err) {
+			err = la.err;
+			la.err = NULL;
+			goto out;
+		}
+		/* The decoder wants the addresses of the names it decodes. */
+		err = a.relative ? read_table(vm, "kallsyms_offsets", a.offsets, 4 * (size_t)end, &addrs)
+				 : read_table(vm, "kallsyms_addresses", a.addresses, 8 * (size_t)end, &addrs);
+		if (err)
+			goto out;
+		if (a.relative)
+			t.offsets = addrs;
+		else
+			t.addresses = addrs;
 		err = check_stext_name(vm, &a, &t, end, stext);
 		if (err)
 			goto out;
@@ -502,11 +585,17 @@ struct ptw_error *ptw_kallsyms_probe(struct ptw_dump *dump, struct ptw_kallsyms_
 			continue;
 		errno = 0;
 		v = strtoull(vi->entries[i].value, NULL, 16);
-		if (!errno && has_address(&t, absolute_percpu, v))
+		if (!errno && has_address(&la, t.num_syms, v))
 			ret->data_symbols = true;
+	}
+	if (la.err) {
+		err = la.err;
+		la.err = NULL;
+		goto out;
 	}
 	ret->count = t.num_syms;
 out:
+	ptw_error_destroy(la.err);
 	free(addrs);
 	ptw_vmem_destroy(vm);
 	return err;

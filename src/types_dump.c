@@ -80,6 +80,38 @@ static enum btf_symbols btf_symbols(struct ptw_dump *dump, uint64_t *start_ret, 
 	return ptw_symtab_has_data_symbols(st) ? BTF_SYMBOLS_NONE : BTF_SYMBOLS_UNKNOWN;
 }
 
+static struct ptw_error *no_btf_symbols(void)
+{
+	return ptw_error_create(PTW_E_NOT_PRESENT,
+				"no BTF: the kernel's symbols (data symbols included) have no __start_BTF, "
+				"so it was built without CONFIG_DEBUG_INFO_BTF");
+}
+
+/* __start_BTF and __stop_BTF looked up in the dump's kallsyms without
+ * decoding it: FOUND; NONE when the table has data symbols but no
+ * __start_BTF (the kernel has no BTF); UNKNOWN otherwise (no data
+ * symbols, or a layout the lookup does not know). */
+static enum btf_symbols kallsyms_btf_bounds(struct ptw_dump *dump, uint64_t *start_ret, uint64_t *stop_ret)
+{
+	bool found_start = false, found_stop = false;
+	struct ptw_kallsyms_probe probe;
+	struct ptw_error *err = ptw_kallsyms_probe(dump, &probe);
+
+	/* Without data symbols (Debian's arm64) the bisection would only
+	 * conclude, after as many reads, that __start_BTF is not there. */
+	if (err || !probe.data_symbols) {
+		ptw_error_destroy(err);
+		return BTF_SYMBOLS_UNKNOWN;
+	}
+	err = ptw_kallsyms_lookup_name(dump, "__start_BTF", &found_start, start_ret);
+	if (!err && !found_start)
+		return BTF_SYMBOLS_NONE;
+	if (!err)
+		err = ptw_kallsyms_lookup_name(dump, "__stop_BTF", &found_stop, stop_ret);
+	ptw_error_destroy(err);
+	return found_start && found_stop ? BTF_SYMBOLS_FOUND : BTF_SYMBOLS_UNKNOWN;
+}
+
 static struct ptw_error *from_symbols(struct ptw_vmem *vm, bool parse, uint64_t start, uint64_t stop,
 				      struct ptw_types **ret, struct ptw_btf_found *found_ret)
 {
@@ -190,6 +222,29 @@ static struct ptw_error *from_dump(struct ptw_dump *dump, bool parse, struct ptw
 		end[n++] = ranges.end[i];
 	}
 
+	/* Without symbols at hand, kallsyms answers __start_BTF by name for
+	 * a few dozen pages (kernels with KALLSYMS_ALL, as Debian's x86-64):
+	 * no search at all. Anything else (no such name, an unknown layout)
+	 * leaves it to the search. */
+	switch (symbols_at_hand ? BTF_SYMBOLS_UNKNOWN : kallsyms_btf_bounds(dump, &start_btf, &stop_btf)) {
+	case BTF_SYMBOLS_FOUND:
+		err = from_symbols(vm, parse, start_btf, stop_btf, ret, found_ret);
+		if (!err || (err->code != PTW_E_BAD_DATA && err->code != PTW_E_NOT_PRESENT)) {
+			ptw_error_destroy(first);
+			ptw_vmem_destroy(vm);
+			return err;
+		}
+		ptw_error_destroy(err);
+		err = NULL;
+		break;
+	case BTF_SYMBOLS_NONE:
+		ptw_error_destroy(first);
+		ptw_vmem_destroy(vm);
+		return no_btf_symbols();
+	case BTF_SYMBOLS_UNKNOWN:
+		break;
+	}
+
 	struct ptw_btf_reader reader = {
 		.read = vmem_reader,
 		.arg = vm,
@@ -209,9 +264,7 @@ static struct ptw_error *from_dump(struct ptw_dump *dump, bool parse, struct ptw
 			if (s == BTF_SYMBOLS_NONE) {
 				ptw_error_destroy(first);
 				first = NULL;
-				err = ptw_error_create(PTW_E_NOT_PRESENT,
-						       "no BTF: the kernel's symbols (data symbols included) have no __start_BTF, "
-						       "so it was built without CONFIG_DEBUG_INFO_BTF");
+				err = no_btf_symbols();
 				break;
 			}
 		}

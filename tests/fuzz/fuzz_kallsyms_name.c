@@ -1,0 +1,67 @@
+/* Fuzz harness: one kallsyms name looked up without decoding the table
+ * (ptw_kallsyms_find_name: the layout guess, the markers check, the
+ * bisection of kallsyms_seqs_of_names and each name's expansion). Input: a
+ * 32-byte header (u32 offsets of num_syms, names, token_table, token_index,
+ * offsets, relative_base in the image; u8 flags: bit 0 addresses instead of
+ * offsets; 7 pad), then the memory image, mapped at 0x10000; reads outside
+ * it fail. Several names are looked up, the first one taken from the input. */
+#include <stdint.h>
+#include <string.h>
+
+#include "sym.h"
+
+#define BASE 0x10000u
+
+struct image {
+	const uint8_t *p;
+	size_t len;
+};
+
+static struct ptw_error *image_read(void *arg, uint64_t addr, void *buf, size_t len)
+{
+	const struct image *im = arg;
+
+	if (addr < BASE || addr - BASE > im->len || len > im->len - (addr - BASE))
+		return ptw_error_create(PTW_E_NOT_PRESENT, "outside the image");
+	memcpy(buf, im->p + (addr - BASE), len);
+	return NULL;
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct image im;
+	struct ptw_kallsyms_where w = { 0 };
+	struct ptw_kallsyms_reader r = { .read = image_read, .arg = &im };
+	char first[16];
+	const char *names[] = { first, "_stext", "__start_BTF", "" };
+
+	if (size < 32)
+		return 0;
+	im.p = data + 32;
+	im.len = size - 32;
+	w.num_syms = BASE + (uint64_t)rd32(data);
+	w.names = BASE + (uint64_t)rd32(data + 4);
+	w.token_table = BASE + (uint64_t)rd32(data + 8);
+	w.token_index = BASE + (uint64_t)rd32(data + 12);
+	if (data[24] & 1) {
+		w.addresses = BASE + (uint64_t)rd32(data + 16);
+	} else {
+		w.offsets = BASE + (uint64_t)rd32(data + 16);
+		w.relative_base = BASE + (uint64_t)rd32(data + 20);
+	}
+	memcpy(first, data + 25, 7);
+	first[7] = '\0';
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		bool found;
+		uint64_t address;
+		struct ptw_error *err = ptw_kallsyms_find_name(&r, &w, names[i], &found, &address);
+
+		ptw_error_destroy(err);
+	}
+	return 0;
+}
