@@ -1,10 +1,10 @@
 /* Fuzz harness: one kallsyms name looked up without decoding the table
  * (ptw_kallsyms_find_name: the layout guess, the markers check, the
  * bisection of kallsyms_seqs_of_names and each name's expansion). Input: a
- * 32-byte header (u32 offsets of num_syms, names, token_table, token_index,
- * offsets, relative_base in the image; u8 flags: bit 0 addresses instead of
- * offsets; 7 pad), then the memory image, mapped at 0x10000; reads outside
- * it fail. Several names are looked up, the first one taken from the input. */
+ * 32-byte header (u32 offsets in the image of num_syms, names, token_table,
+ * token_index, offsets, relative_base; u8 flags, bit 0: addresses instead of
+ * offsets; 7 bytes: the first name looked up), then the memory image, mapped
+ * at 0x10000 (reads outside it fail). Three fixed names are looked up too. */
 #include <stdint.h>
 #include <string.h>
 
