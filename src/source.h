@@ -75,6 +75,8 @@ struct ptw_source {
 	 * (firmware tables, reserved ranges the kernel maps) is not in them,
 	 * so a mapping outside them is not a sign of damage. */
 	bool ranges_ram_only;
+	/* Memory that changes while it is read (/proc/kcore itself, not a copy). */
+	bool live;
 	int dump_level;              /* makedumpfile -d, or -1 when not told */
 	unsigned compression;        /* PTW_COMP_* seen */
 	char *vmcoreinfo;            /* NUL-terminated copy, or NULL */

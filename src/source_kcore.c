@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "source.h"
@@ -38,6 +39,8 @@
  * every architecture); anything far larger is not a kcore note segment. */
 #define MAX_NOTES_SIZE (UINT64_C(1) << 20)
 #define NO_PADDR UINT64_MAX
+/* f_type of procfs (linux/magic.h): the file is the kernel's own. */
+#define PROC_FS_MAGIC 0x9fa0
 
 struct kcore_segment {
 	uint64_t pa;
@@ -210,6 +213,8 @@ static struct ptw_error *kcore_open(struct ptw_source *src)
 	src->priv = kc;
 	src->format = "kcore";
 	src->ranges_ram_only = true;
+	struct statfs fs;
+	src->live = fstatfs(src->fd, &fs) == 0 && fs.f_type == PROC_FS_MAGIC;
 
 	unsigned char ehdr[EHDR_SIZE];
 	struct ptw_error *err = ptw_source_pread(src, ehdr, sizeof(ehdr), 0);

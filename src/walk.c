@@ -14,6 +14,11 @@
 /* At most this many physical ranges are kept to tell "excluded from the dump"
  * from "outside physical memory"; a dump with more gets no such verdict. */
 #define MAX_RANGES 4096
+/* On a live source (/proc/kcore) a table frame read again after its copy
+ * was dropped may read differently: a hash of each dropped frame is kept in
+ * this many slots (direct-mapped, so bounded), and a frame whose next read
+ * differs is counted as changed. */
+#define DROPPED_SLOTS 4096 /* 1 << 12: dropped_slot() keeps 12 bits */
 /* ptw_walk_next steps before an iteration gives up (every loop is bounded). */
 #define ITER_BUDGET (UINT64_C(1) << 40)
 
@@ -26,6 +31,13 @@ struct ptw_walker {
 	struct ptw_phys_range *ranges;
 	size_t nranges;
 	bool ranges_known;
+	/* Live sources only (NULL otherwise): frames dropped from the cache. */
+	struct dropped_frame {
+		uint64_t frame;
+		uint64_t hash;
+	} *dropped;
+	uint64_t changed_frames;
+	uint64_t first_changed_pa;
 };
 
 const char *ptw_walk_status_name(enum ptw_walk_status status)
@@ -87,6 +99,14 @@ struct ptw_error *ptw_walker_create(struct ptw_source *src, ptw_decode_fn *decod
 	w->src = src;
 	w->decode = decode;
 	w->check_leaf = true;
+	if (src && src->live) {
+		w->dropped = malloc(DROPPED_SLOTS * sizeof(*w->dropped));
+		if (!w->dropped) {
+			free(w->frames);
+			free(w);
+			return &ptw_enomem;
+		}
+	}
 	ptw_walker_flush(w);
 
 	/* Memory map, to tell a table outside RAM (bad) from one the dump
@@ -117,7 +137,15 @@ void ptw_walker_destroy(struct ptw_walker *w)
 		return;
 	free(w->frames);
 	free(w->ranges);
+	free(w->dropped);
 	free(w);
+}
+
+uint64_t ptw_walker_changed_frames(const struct ptw_walker *w, uint64_t *first_pa_ret)
+{
+	if (w->changed_frames && first_pa_ret)
+		*first_pa_ret = w->first_changed_pa;
+	return w->changed_frames;
 }
 
 void ptw_walker_check_leaf(struct ptw_walker *w, bool check)
@@ -129,6 +157,45 @@ void ptw_walker_flush(struct ptw_walker *w)
 {
 	for (unsigned i = 0; i < FRAME_SLOTS; i++)
 		w->tag[i] = NO_FRAME;
+	/* A new walk may see newer tables: only reads within one are compared. */
+	for (unsigned i = 0; w->dropped && i < DROPPED_SLOTS; i++)
+		w->dropped[i].frame = NO_FRAME;
+}
+
+static uint64_t frame_hash(const unsigned char *buf)
+{
+	uint64_t h = UINT64_C(0xcbf29ce484222325);
+	for (size_t i = 0; i < FRAME_SIZE; i += 8) {
+		uint64_t v;
+		memcpy(&v, buf + i, sizeof(v));
+		h = (h ^ v) * UINT64_C(0x100000001b3);
+	}
+	return h;
+}
+
+/* Live sources: remember the frame leaving slot buf, and compare a frame
+ * read again with what it held when it was dropped. */
+static struct dropped_frame *dropped_slot(struct ptw_walker *w, uint64_t frame)
+{
+	/* Fibonacci hashing: frames that share a cache slot get different ones here. */
+	return &w->dropped[(frame * UINT64_C(0x9e3779b97f4a7c15)) >> 52];
+}
+
+static void note_dropped(struct ptw_walker *w, uint64_t frame, uint64_t hash)
+{
+	struct dropped_frame *d = dropped_slot(w, frame);
+	d->frame = frame;
+	d->hash = hash;
+}
+
+static void compare_reread(struct ptw_walker *w, uint64_t frame, const unsigned char *buf)
+{
+	struct dropped_frame *d = dropped_slot(w, frame);
+	if (d->frame != frame)
+		return;
+	if (d->hash != frame_hash(buf) && w->changed_frames++ == 0)
+		w->first_changed_pa = frame << FRAME_SHIFT;
+	d->frame = NO_FRAME;
 }
 
 /* Whether pa lies in a range of memory the dump describes (present or not). */
@@ -169,6 +236,11 @@ static struct ptw_error *read_entry(struct ptw_walker *w, uint64_t pa, uint64_t 
 	if (w->tag[slot] != frame) {
 		struct ptw_error *err;
 
+		/* Live sources: the frame leaving the slot is remembered after the
+		 * new one was compared, so that one cannot push out the other. */
+		uint64_t old_frame = w->tag[slot], old_hash = 0;
+		if (w->dropped && old_frame != NO_FRAME)
+			old_hash = frame_hash(buf);
 		w->tag[slot] = NO_FRAME;
 		err = ptw_source_read_phys(w->src, frame << FRAME_SHIFT, buf, FRAME_SIZE);
 		if (err) {
@@ -178,6 +250,11 @@ static struct ptw_error *read_entry(struct ptw_walker *w, uint64_t pa, uint64_t 
 				return NULL;
 			}
 			return err;
+		}
+		if (w->dropped) {
+			compare_reread(w, frame, buf);
+			if (old_frame != NO_FRAME)
+				note_dropped(w, old_frame, old_hash);
 		}
 		w->tag[slot] = frame;
 	}

@@ -69,8 +69,12 @@ struct ptw_error *ptw_walker_create(struct ptw_source *src, ptw_decode_fn *decod
 void ptw_walker_destroy(struct ptw_walker *w);
 /** Whether to report NOT_IN_DUMP when the final page is absent (default true). */
 void ptw_walker_check_leaf(struct ptw_walker *w, bool check);
-/** Forget cached frames. */
+/** Forget cached frames (and, on a live source, what they held). */
 void ptw_walker_flush(struct ptw_walker *w);
+/** On a live source (/proc/kcore): how many table frames read differently
+ * when read again since the last flush (the kernel changed them while they
+ * were walked); *first_pa_ret is the first such frame when there is one. */
+uint64_t ptw_walker_changed_frames(const struct ptw_walker *w, uint64_t *first_pa_ret);
 
 /** Walk va (already untagged) through tree g. A walk that meets a hole or a
  * bad entry is not an error: it is a result with that status. Errors are

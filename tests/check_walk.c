@@ -378,6 +378,55 @@ START_TEST(test_matrix)
 END_TEST
 
 /* Iteration yields one range per call and advances past holes. */
+/* A live source (/proc/kcore): a table frame dropped from the walker's
+ * cache and read again is compared with what it held; the kernel changing
+ * it in between is counted, once per changed read, and a dump never is. */
+START_TEST(test_live_changed_frames)
+{
+	const uint64_t va_a = UINT64_C(0xffff800012345678), va_b = UINT64_C(0xffff800012400000);
+
+	for (int live = 0; live <= 1; live++) {
+		struct fixture *f = fixture_new();
+		struct ptw_geom g;
+		struct ptw_walker *w;
+		struct ptw_walk_result r;
+		uint64_t first = 0;
+
+		fixture_add_ram(f, 0x40000000, 0x60000000);
+		fixture_source(f)->live = live;
+		fixture_set_u64(f, 0x40000800, 0x40001003); /* L0[256] */
+		fixture_set_u64(f, 0x40001000, 0x40002003); /* L1[0] */
+		fixture_set_u64(f, 0x40002488, 0x40003003); /* L2[145] -> L3 frame 0x40003 */
+		fixture_set_u64(f, 0x40003a28, UINT64_C(0x0060000040100703));
+		/* L2[146] -> L3 frame 0x50003: the walker's cache slot of frame 0x40003 */
+		fixture_set_u64(f, 0x40002490, 0x50003003);
+		fixture_set_u64(f, 0x50003000, UINT64_C(0x0060000040200703));
+		ck_assert_ptr_null(ptw_arm64_geom(12, 48, PTW_PTE_ARM64_VMSA, true, 0x40000000, &g));
+		ck_assert_ptr_null(ptw_walker_create(fixture_source(f), ptw_arm64_decode, &w));
+		ck_assert_ptr_null(ptw_walk(w, &g, va_a, &r));
+		ck_assert(r.status == PTW_WALK_OK && r.pa == 0x40100678);
+		ck_assert_ptr_null(ptw_walk(w, &g, va_b, &r)); /* drops frame 0x40003 */
+		ck_assert(r.status == PTW_WALK_OK && r.pa == 0x40200000);
+		ck_assert_uint_eq(ptw_walker_changed_frames(w, &first), 0);
+		/* the kernel remaps va_a while frame 0x40003 is out of the cache */
+		fixture_set_u64(f, 0x40003a28, UINT64_C(0x0060000040101703));
+		ck_assert_ptr_null(ptw_walk(w, &g, va_a, &r));
+		ck_assert(r.status == PTW_WALK_OK && r.pa == 0x40101678);
+		ck_assert_ptr_null(ptw_walk(w, &g, va_b, &r)); /* frame 0x50003 again, unchanged */
+		ck_assert_uint_eq(ptw_walker_changed_frames(w, &first), (live ? 1 : 0));
+		if (live)
+			ck_assert_uint_eq(first, 0x40003000);
+		/* a flush starts a new walk: nothing is compared across it */
+		ptw_walker_flush(w);
+		fixture_set_u64(f, 0x40003a28, UINT64_C(0x0060000040100703));
+		ck_assert_ptr_null(ptw_walk(w, &g, va_a, &r));
+		ck_assert_uint_eq(ptw_walker_changed_frames(w, NULL), (live ? 1 : 0));
+		ptw_walker_destroy(w);
+		fixture_free(f);
+	}
+}
+END_TEST
+
 START_TEST(test_iter)
 {
 	struct fixture *f = fixture_new();
@@ -594,6 +643,7 @@ int main(void)
 
 	tcase_add_loop_test(tc, test_matrix, 0, sizeof(cases) / sizeof(cases[0]));
 	tcase_add_test(tc, test_iter);
+	tcase_add_test(tc, test_live_changed_frames);
 	tcase_add_loop_test(tc, test_iter_matches_walk, 0, sizeof(cases) / sizeof(cases[0]));
 	tcase_add_test(tc, test_iter_matches_walk_partial_table);
 	suite_add_tcase(s, tc);

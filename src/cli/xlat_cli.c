@@ -82,6 +82,15 @@ struct ptw_error *ptw_xctx_open_phys(const struct ptw_cli *cli, struct ptw_xctx 
 
 void ptw_xctx_close(struct ptw_xctx *c)
 {
+	uint64_t first_pa;
+	uint64_t changed = c->w ? ptw_walker_changed_frames(c->w, &first_pa) : 0;
+
+	if (changed)
+		ptw_cli_warn(c->cli,
+			     "%" PRIu64 " table page(s) read differently when read again (the first at physical "
+			     "0x%" PRIx64 "): the live kernel changed them during the walk, and what they map "
+			     "is given as each read found it",
+			     changed, first_pa);
 	ptw_walker_destroy(c->w);
 	c->w = NULL;
 	ptw_dump_close(c->dump);

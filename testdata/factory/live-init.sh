@@ -3,8 +3,9 @@
 # statically linked ptwalk on the guest's own /proc/kcore and records its
 # outputs next to the guest's own view (/proc/version, /proc/iomem, a sample
 # of /proc/kallsyms, dmesg, the tasks of /proc, the kernel's page-table dump
-# where debugfs has it). Everything goes out as a base64 tar.gz on the
-# second serial port between PTWLIVE-BEGIN and PTWLIVE-END lines.
+# where debugfs has it). Everything goes out as a base64 tar.gz between
+# PTWLIVE-BEGIN and PTWLIVE-END lines, on the second serial port (x86) or
+# the console (arm64).
 /bin/busybox mount -t proc proc /proc
 /bin/busybox --install -s /bin
 export PATH=/bin
@@ -85,11 +86,16 @@ case $(cat /proc/cmdline) in *lockdown=*) cat /sys/kernel/security/lockdown > lo
 
 cd /out && tar czf /out.tgz live
 echo "PTWLIVE archive $(wc -c < /out.tgz) bytes"
-{
+# x86 (-M pc): a second 8250 port; arm64 (-M virt) has one PL011 only, so
+# the archive goes to the console, kernel messages held back (printk 1).
+# (/init's own stdout: a new open of /dev/console fails with EIO there)
+archive() {
 	echo PTWLIVE-BEGIN
 	base64 /out.tgz
 	echo PTWLIVE-END
-} > /dev/ttyS1
+}
+if [ -e /dev/ttyS1 ]; then archive > /dev/ttyS1; else archive; fi
 echo PTWLIVE-DONE
 sync
+sleep 3
 poweroff -f

@@ -6,6 +6,7 @@
 #   x86_64-deb61-5l        the same kernel, -cpu max (5-level paging)
 #   x86_64-deb61-lockdown  the same kernel booted with lockdown=confidentiality
 #   x86_64-small612        the small 6.12 kernel (x86_64-small612.config + PROC_KCORE)
+#   arm64-deb61-4k48       Debian 12's 6.1 arm64 kernel, -M virt -cpu max (4K pages, VA 48)
 # Env: PTWALK (a statically linked ptwalk), FACTORY (/work/factory),
 # KERNEL612 (bzImage of the small kernel), TIMEOUT (seconds, default 1500).
 set -euo pipefail
@@ -14,25 +15,31 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=$HERE/../live-$case
 FACTORY=${FACTORY:-/work/factory}
 PTWALK=${PTWALK:?set PTWALK to a statically linked ptwalk}
-file "$PTWALK" | grep -q 'statically linked' || { echo "$PTWALK is not statically linked" >&2; exit 1; }
 W=$(mktemp -d /tmp/ptw-live.XXXXXX)
-trap 'rm -rf "$W"' EXIT
+[ -n "${KEEP:-}" ] || trap 'rm -rf "$W"' EXIT
 deb=$FACTORY/deb/x/linux-image-6.1.0-57-amd64
-cpu=max,la57=off extra="" mods=()
+cpu=max,la57=off extra="" mods=() arch=x86_64 busybox=/bin/busybox
 case $case in
 x86_64-deb61-4l) kernel=$deb/boot/vmlinuz-6.1.0-57-amd64 ;;
 x86_64-deb61-5l) kernel=$deb/boot/vmlinuz-6.1.0-57-amd64 cpu=max ;;
 x86_64-deb61-lockdown) kernel=$deb/boot/vmlinuz-6.1.0-57-amd64 extra="lockdown=confidentiality" ;;
 x86_64-small612) kernel=${KERNEL612:-$FACTORY/kcore/small612/arch/x86/boot/bzImage} ;;
+arm64-deb61-4k48)
+	arch=arm64 cpu=max deb=$FACTORY/deb/x/linux-image-6.1.0-57-arm64
+	kernel=$deb/boot/vmlinuz-6.1.0-57-arm64 busybox=$FACTORY/deb/x/busybox-static/bin/busybox
+	mods=("$deb/lib/modules/6.1.0-57-arm64/kernel/drivers/firmware/qemu_fw_cfg.ko") ;;
 *) echo "unknown case $case" >&2; exit 2 ;;
 esac
 case $case in x86_64-deb61-*)
 	mods=("$deb/lib/modules/6.1.0-57-amd64/kernel/drivers/firmware/qemu_fw_cfg.ko") ;;
 esac
+file "$PTWALK" | grep -q 'statically linked' || { echo "$PTWALK is not statically linked" >&2; exit 1; }
+file "$PTWALK" | grep -q "$( [ $arch = arm64 ] && echo aarch64 || echo x86-64)" ||
+	{ echo "$PTWALK is not an $arch binary" >&2; exit 1; }
 # initramfs: busybox, ptwalk, /init
 D=$W/root
 mkdir -p "$D"/{bin,proc,sys,dev,lib/modules,out,etc}
-cp /bin/busybox "$D/bin/busybox"
+cp "$busybox" "$D/bin/busybox"
 cp "$PTWALK" "$D/ptwalk"
 cp "$HERE/live-init.sh" "$D/init"
 chmod +x "$D/init" "$D/ptwalk"
@@ -42,18 +49,24 @@ for m in "${mods[@]}"; do
 done
 (cd "$D" && find . | cpio -o -H newc --quiet | gzip -9) > "$W/initrd.gz"
 start=$(date +%s)
-timeout "${TIMEOUT:-1500}" nice qemu-system-x86_64 -M pc -accel tcg -cpu "$cpu" -smp 2 -m 256 \
-	-kernel "$kernel" -initrd "$W/initrd.gz" -display none -no-reboot \
-	-append "console=ttyS0 no_timer_check rdinit=/init $extra" \
-	-serial "file:$W/console.log" -serial "file:$W/results.b64" || true
+if [ $arch = arm64 ]; then
+	qemu="qemu-system-aarch64 -M virt -accel tcg -cpu $cpu -smp 2 -m 256"
+	console=ttyAMA0 results=$W/console.log
+else
+	qemu="qemu-system-x86_64 -M pc -accel tcg -cpu $cpu -smp 2 -m 256"
+	console=ttyS0 results=$W/results.b64
+fi
+timeout "${TIMEOUT:-1500}" nice $qemu -kernel "$kernel" -initrd "$W/initrd.gz" -display none -no-reboot \
+	-append "console=$console no_timer_check rdinit=/init $extra" \
+	-serial "file:$W/console.log" $( [ $arch = x86_64 ] && echo "-serial file:$W/results.b64") || true
 echo "guest ran $(( $(date +%s) - start )) s"
 rm -rf "$OUT"; mkdir -p "$OUT"
 # the guest's tty writes CR LF
-tr -d '\r' < "$W/results.b64" | sed -n '/^PTWLIVE-BEGIN$/,/^PTWLIVE-END$/p' | sed '1d;$d' |
+tr -d '\r' < "$results" | sed -n '/^PTWLIVE-BEGIN$/,/^PTWLIVE-END$/p' | sed '1d;$d' |
 	base64 -d > "$W/live.tgz" || { echo "no results from the guest; console:" >&2; tail -20 "$W/console.log" >&2; exit 1; }
 tar xzf "$W/live.tgz" -C "$W"
 cp -r "$W/live/." "$OUT/"
-tr -d '\r' < "$W/console.log" > "$OUT/console.log"
+tr -d '\r' < "$W/console.log" | sed '/^PTWLIVE-BEGIN$/,/^PTWLIVE-END$/d' > "$OUT/console.log"
 # keep it small: the big text outputs compressed
 for f in maps.out ptdump.1 ptdump.2 log.out dmesg vtop.out sym.out kallsyms.sample check.out layout.out ps.out info.out; do
 	[ -s "$OUT/$f" ] && xz -9 "$OUT/$f"
@@ -64,5 +77,5 @@ if [ "$case" = x86_64-deb61-lockdown ]; then
 	find "$OUT" -type f ! -name 'info.*' ! -name lockdown ! -name version ! -name uname \
 		! -name cmdline ! -name console.log ! -name made_by ! -name notroot.err ! -name notroot.rc -delete
 fi
-echo "qemu-system-x86_64 -M pc -accel tcg -cpu $cpu -smp 2 -m 256 ($(qemu-system-x86_64 --version | head -1)); kernel $(basename "$kernel"); append: $extra" > "$OUT/made_by"
+echo "$qemu ($(${qemu%% *} --version | head -1)); kernel $(basename "$kernel"); append: $extra" > "$OUT/made_by"
 du -sh "$OUT"
