@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layout_symbols.h"
 #include "types.h"
 #include "types_dump.h"
 
@@ -109,6 +110,7 @@ struct ptw_error *ptw_dump_open(const char *path, const struct ptw_dump_options 
 	}
 	dump->xlat_error = ptw_xlat_detect(dump, &dump->xlat);
 	dump->have_xlat = dump->xlat_error == NULL;
+	ptw_dump_layout_from_symbols(dump);
 	*ret = dump;
 	return NULL;
 
