@@ -8,16 +8,18 @@
 #     takes off what each pays before its first page (gcore: the time of
 #     `vmas --pid`, which opens, loads types, finds the task and walks the
 #     VMAs; read: a one-page read).
-# Best of BENCH_RUNS runs each. Reported, never asserted.
+# Best of BENCH_RUNS runs each; BENCH_CASES="CASE..." limits it to those
+# cases (x86_64-small612 is the 2,000-task one). Reported, never asserted.
 #   bench/procs.sh [PTWALK]      (default: build/o2/ptwalk, else ./ptwalk)
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 PTWALK=${1:-$SRC/build/o2/ptwalk}
 [ -x "$PTWALK" ] || PTWALK=./ptwalk
 [ -x "$PTWALK" ] || { echo "bench/procs.sh: no ptwalk (build one with -O2, pass its path)" >&2; exit 1; }
-exec python3 - "$PTWALK" "$SRC" "${BENCH_RUNS:-10}" <<'PY'
+exec python3 - "$PTWALK" "$SRC" "${BENCH_RUNS:-10}" "${BENCH_CASES:-}" <<'PY'
 import glob, json, os, subprocess, sys, tempfile, time
 ptwalk, src, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+only = sys.argv[4].split()
 
 def best_ms(args, stdin=None):
     best = None
@@ -35,7 +37,7 @@ for truth in sorted(glob.glob(os.path.join(src, "testdata", "*", "truth.json")))
     case = os.path.basename(os.path.dirname(truth))
     dump = os.path.join(os.path.dirname(truth), "vmcore.kdump-zlib.flat")
     t = json.load(open(truth))
-    if not os.path.exists(dump) or not t.get("processes"):
+    if not os.path.exists(dump) or not t.get("processes") or (only and case not in only):
         continue
     ps = t["page_size"]
     tasks = subprocess.run([ptwalk, "ps", dump, "--json", "-q"], stdout=subprocess.PIPE, check=True).stdout.count(b"\n")
