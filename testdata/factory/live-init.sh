@@ -60,7 +60,7 @@ for d in /proc/[0-9]*; do
 done > tasks
 
 # Symbols: those named here, and every 97th of /proc/kallsyms (modules too).
-grep -E ' (_text|_stext|_etext|_sdata|_edata|_end|__bss_start|__bss_stop|__start_rodata|__end_rodata|linux_banner|init_task|init_mm|jiffies_64|init_top_pgt|phys_base|page_offset_base|vmalloc_base|vmemmap_base|empty_zero_page|swapper_pg_dir|kallsyms_names)$' \
+grep -E ' (_text|_stext|_etext|_sdata|_edata|_end|__bss_start|__bss_stop|__start_rodata|__end_rodata|__init_begin|__init_end|linux_banner|init_task|init_mm|jiffies_64|init_top_pgt|phys_base|page_offset_base|vmalloc_base|vmemmap_base|empty_zero_page|swapper_pg_dir|kallsyms_names)$' \
 	/proc/kallsyms > kallsyms.sample
 awk 'NR % 97 == 0 && $2 ~ /^[TtDdRrBb]$/' /proc/kallsyms >> kallsyms.sample
 wc -l < /proc/kallsyms > kallsyms.count
@@ -88,13 +88,13 @@ cd /out && tar czf /out.tgz live
 echo "PTWLIVE archive $(wc -c < /out.tgz) bytes"
 # x86 (-M pc): a second 8250 port; arm64 (-M virt) has one PL011 only, so
 # the archive goes to the console, kernel messages held back (printk 1).
-# (/init's own stdout: a new open of /dev/console fails with EIO there)
+# (/init's own stdout; arm64 kernels have /dev/ttyS1 too, without a port)
 archive() {
 	echo PTWLIVE-BEGIN
 	base64 /out.tgz
 	echo PTWLIVE-END
 }
-if [ -e /dev/ttyS1 ]; then archive > /dev/ttyS1; else archive; fi
+if [ "$(uname -m)" = x86_64 ]; then archive > /dev/ttyS1; else archive; fi
 echo PTWLIVE-DONE
 sync
 sleep 3
