@@ -57,7 +57,7 @@ enum ptwalk_error_code {
 	PTWALK_E_FAULT = 3,            /**< the address is not mapped */
 	PTWALK_E_NOT_PRESENT = 4,      /**< mapped (or physical) but not in the dump */
 	PTWALK_E_NOT_IMPLEMENTED = 5,  /**< not implemented for this dump's architecture or format */
-	PTWALK_E_INVALID_ARGUMENT = 6, /**< a bad argument: unknown PID, unknown symbol, bad option */
+	PTWALK_E_INVALID_ARGUMENT = 6, /**< a bad argument: unknown symbol, bad option */
 	PTWALK_E_OVERFLOW = 7,         /**< a value out of range (address + length wraps) */
 };
 
@@ -259,8 +259,9 @@ struct ptwalk_error *ptwalk_space_kernel(struct ptwalk_dump *dump, struct ptwalk
  * x86-64 CR3) is root. */
 struct ptwalk_error *ptwalk_space_user_root(struct ptwalk_dump *dump, uint64_t root,
 					    struct ptwalk_space **space_ret);
-/** Kernel plus the user tree of process pid (its mm->pgd). INVALID_ARGUMENT
- * for an unknown pid, NOT_PRESENT for a kernel thread (no user memory). */
+/** Kernel plus the user tree of process pid (its mm->pgd). NOT_PRESENT
+ * for a pid the dump has no task of, and for a kernel thread (no user
+ * memory). */
 struct ptwalk_error *ptwalk_space_user_pid(struct ptwalk_dump *dump, uint64_t pid,
 					   struct ptwalk_space **space_ret);
 void ptwalk_space_close(struct ptwalk_space *space);
@@ -610,7 +611,7 @@ struct ptwalk_task {
 typedef bool ptwalk_task_fn(void *arg, const struct ptwalk_task *t);
 /** Every task from init_task, each thread group leader then its threads. */
 struct ptwalk_error *ptwalk_tasks(struct ptwalk_dump *dump, ptwalk_task_fn *fn, void *arg);
-/** The task with this pid (thread id). INVALID_ARGUMENT when there is none. */
+/** The task with this pid (thread id). NOT_PRESENT when the dump has none. */
 struct ptwalk_error *ptwalk_task_find(struct ptwalk_dump *dump, uint64_t pid, struct ptwalk_task *ret);
 /** Where the task structure offsets came from: "types" or "inferred". */
 struct ptwalk_error *ptwalk_task_layout_source(struct ptwalk_dump *dump, const char **source_ret);
@@ -635,8 +636,8 @@ struct ptwalk_vma {
 	uint64_t ino;
 };
 typedef bool ptwalk_vma_fn(void *arg, const struct ptwalk_vma *v);
-/** Every VMA of process pid in address order. INVALID_ARGUMENT for an
- * unknown pid, NOT_PRESENT for a kernel thread. */
+/** Every VMA of process pid in address order. NOT_PRESENT for a pid the
+ * dump has no task of, and for a kernel thread. */
 struct ptwalk_error *ptwalk_vmas(struct ptwalk_dump *dump, uint64_t pid, ptwalk_vma_fn *fn, void *arg);
 
 struct ptwalk_gcore_stats {

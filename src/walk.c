@@ -484,6 +484,25 @@ struct ptw_error *ptw_walk(struct ptw_walker *w, const struct ptw_geom *g, uint6
 	return walk_from(w, g, va, ret, tables, 0, &ntables, NULL);
 }
 
+struct ptw_error *ptw_walk_from_table(struct ptw_walker *w, const struct ptw_geom *g, uint64_t va,
+				     unsigned idx, uint64_t table_pa, struct ptw_walk_result *ret)
+{
+	uint64_t tables[PTW_MAX_LEVELS];
+	unsigned ntables, first;
+
+	if (idx >= g->levels || g->levels > PTW_MAX_LEVELS)
+		return ptw_error_create(PTW_E_INVALID_ARGUMENT, "tree index %u: the tree has %u levels", idx,
+					g->levels);
+	/* The levels above were walked before: no steps of theirs, and no
+	 * table of theirs to find a loop with (they led here without one). */
+	first = g->levels - 1 - idx;
+	memset(ret->step, 0, sizeof(ret->step));
+	for (unsigned i = 0; i < first; i++)
+		tables[i] = table_pa;
+	tables[first] = table_pa;
+	return walk_from(w, g, va, ret, tables, first, &ntables, NULL);
+}
+
 void ptw_walk_iter_init(struct ptw_walk_iter *it, struct ptw_walker *w, const struct ptw_geom *g,
 			uint64_t start, uint64_t end)
 {

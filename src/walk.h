@@ -82,6 +82,15 @@ uint64_t ptw_walker_changed_frames(const struct ptw_walker *w, uint64_t *first_p
 struct ptw_error *ptw_walk(struct ptw_walker *w, const struct ptw_geom *g, uint64_t va,
 			   struct ptw_walk_result *ret);
 
+/** Walk va through tree g from the table at tree index idx (physical
+ * address table_pa), which a walk of va from the root reached: the answer
+ * a full walk gives (status, pa, page_size, range), without re-reading the
+ * levels above. For caches of table descriptors (src/api's translation
+ * cache); ret->step holds only the levels walked here, from index
+ * g->levels - 1 - idx on (those above are zero). */
+struct ptw_error *ptw_walk_from_table(struct ptw_walker *w, const struct ptw_geom *g, uint64_t va,
+				     unsigned idx, uint64_t table_pa, struct ptw_walk_result *ret);
+
 /* Iterate over [start, end) of a tree, one leaf or hole per call. */
 struct ptw_walk_iter {
 	struct ptw_walker *w;

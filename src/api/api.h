@@ -42,18 +42,31 @@ struct ptwalk_dump {
 	struct ptw_diag diag;
 };
 
-/* The translation cache: one direct-mapped table per leaf size the tree
- * can have, so a 2 MiB block of the linear map is one entry, not 512. */
-#define PTW_TLB_SETS 3
-#define PTW_TLB_ENTRIES 4096
+/* The translation cache, a software TLB of two direct-mapped levels: region
+ * entries of the size one entry of the leaf tables' parents maps (2 MiB
+ * with a 4 KiB granule) hold blocks (a 1 GiB block fills one region entry
+ * per region used), holes at least that large, or the leaf table that maps
+ * the region (a paging-structure cache: a page missing below it costs one
+ * entry read, not a walk); page entries hold pages and smaller holes. A
+ * lookup probes at most both. Only answers read from
+ * the dump are kept (OK and NOT_MAPPED), so entries never go stale; the
+ * cache is emptied with the walker's frame cache (ptwalk_space_flush). */
+#define PTW_TLB_REGIONS 1024
+#define PTW_TLB_PAGES 8192
+#define PTW_TLB_VALID 1u
+#define PTW_TLB_HOLE 4u  /* not mapped: pa unused */
+#define PTW_TLB_TABLE 8u /* region entry: pa is the leaf table mapping the region */
+/* Entries are keyed by the untagged VA alone: the half a VA is in picks
+ * its tree, so kernel and user entries never share a key. */
 struct ptw_tlb_entry {
-	uint64_t tag; /* page-aligned VA | 1 (valid) | 2 (user tree); 0 = empty */
-	uint64_t pa;  /* of the page's start */
+	uint64_t tag; /* VA of the region or page | PTW_TLB_* flags; 0 = empty */
+	uint64_t pa;  /* of its start */
 };
 struct ptw_tlb {
-	unsigned nsets;
-	unsigned shift[PTW_TLB_SETS]; /* leaf sizes, largest first */
-	struct ptw_tlb_entry e[PTW_TLB_SETS][PTW_TLB_ENTRIES];
+	unsigned region_shift, page_shift;
+	uint64_t region_mask, page_mask; /* offset bits within a region, a page */
+	struct ptw_tlb_entry region[PTW_TLB_REGIONS];
+	struct ptw_tlb_entry page[PTW_TLB_PAGES];
 };
 
 struct ptwalk_space {

@@ -11,23 +11,20 @@
 static void tlb_setup(struct ptwalk_space *s)
 {
 	const struct ptw_geom *g = &s->x->kernel;
-	struct ptw_tlb *t = s->tlb;
-	unsigned n = 0;
 
-	/* The leaf sizes of the tree, largest first: blocks where the
-	 * geometry allows them, then the page. User trees share the kernel's
-	 * granule, so their leaves have the same sizes. */
-	for (unsigned idx = g->levels; idx-- > 1 && n < PTW_TLB_SETS - 1;)
-		if (g->block_mask & (1u << idx))
-			t->shift[n++] = g->shift[idx];
-	t->shift[n++] = g->shift[0];
-	t->nsets = n;
+	/* User trees share the kernel's granule, so their levels have the
+	 * same sizes. */
+	s->tlb->page_shift = g->shift[0];
+	s->tlb->region_shift = g->levels > 1 ? g->shift[1] : g->shift[0];
+	s->tlb->page_mask = (UINT64_C(1) << s->tlb->page_shift) - 1;
+	s->tlb->region_mask = (UINT64_C(1) << s->tlb->region_shift) - 1;
 }
 
 void ptwalk_space_flush(struct ptwalk_space *s)
 {
 	ptw_walker_flush(s->w);
-	memset(s->tlb->e, 0, sizeof(s->tlb->e));
+	memset(s->tlb->region, 0, sizeof(s->tlb->region));
+	memset(s->tlb->page, 0, sizeof(s->tlb->page));
 }
 
 static struct ptw_error *space_open(struct ptwalk_dump *dump, struct ptwalk_space **ret)
@@ -272,38 +269,90 @@ struct ptwalk_error *ptwalk_translate(struct ptwalk_space *s, uint64_t va, struc
 	return NULL;
 }
 
-/* The translation cache. A hit needs the VA's page in one of the leaf
- * sizes; entries hold only answers read from the dump, so they are valid
- * as long as the space (flushed together with the walker's frames). */
-static inline bool tlb_lookup(const struct ptw_tlb *t, uint64_t u, uint64_t tree_bit, uint64_t *pa_ret)
+/* Cache lookups: the entry of VA u's region, and of its page. */
+static inline struct ptw_tlb_entry *tlb_region(struct ptw_tlb *t, uint64_t u)
 {
-	for (unsigned i = 0; i < t->nsets; i++) {
-		unsigned sh = t->shift[i];
-		uint64_t page = u >> sh;
-		const struct ptw_tlb_entry *e = &t->e[i][(page ^ (page >> 12)) & (PTW_TLB_ENTRIES - 1)];
+	uint64_t n = u >> t->region_shift;
 
-		if (e->tag == ((page << sh) | tree_bit | 1)) {
-			*pa_ret = e->pa | (u & ((UINT64_C(1) << sh) - 1));
-			return true;
-		}
-	}
-	return false;
+	return &t->region[(n ^ (n >> 10)) & (PTW_TLB_REGIONS - 1)];
 }
 
-static inline void tlb_insert(struct ptw_tlb *t, uint64_t u, uint64_t tree_bit, uint64_t pa,
-			      uint64_t page_size)
+static inline struct ptw_tlb_entry *tlb_page(struct ptw_tlb *t, uint64_t u)
 {
-	for (unsigned i = 0; i < t->nsets; i++) {
-		unsigned sh = t->shift[i];
+	uint64_t n = u >> t->page_shift;
 
-		if ((UINT64_C(1) << sh) != page_size)
-			continue;
-		uint64_t page = u >> sh;
-		struct ptw_tlb_entry *e = &t->e[i][(page ^ (page >> 12)) & (PTW_TLB_ENTRIES - 1)];
+	return &t->page[(n ^ (n >> 13)) & (PTW_TLB_PAGES - 1)];
+}
 
-		e->tag = (page << sh) | tree_bit | 1;
-		e->pa = pa & ~(page_size - 1);
+/* 1: mapped (*pa_ret), 0: not mapped, -1: not cached; -2: not cached, but
+ * the leaf table of u's region is known (*table_ret). u must be untagged,
+ * or a VA whose cached page or region is untagged, which makes it so: the
+ * pages and regions of a tree never straddle a change of the tag bits. */
+static inline int tlb_lookup(struct ptw_tlb *t, uint64_t u, uint64_t *pa_ret, uint64_t *table_ret)
+{
+	const uint64_t kind = PTW_TLB_HOLE | PTW_TLB_TABLE;
+	const struct ptw_tlb_entry *e = tlb_region(t, u);
+	int miss = -1;
+
+	if ((e->tag & ~kind) == ((u & ~t->region_mask) | PTW_TLB_VALID)) {
+		if (e->tag & PTW_TLB_HOLE)
+			return 0;
+		if (!(e->tag & PTW_TLB_TABLE)) {
+			*pa_ret = e->pa | (u & t->region_mask);
+			return 1;
+		}
+		*table_ret = e->pa;
+		miss = -2;
+	}
+	e = tlb_page(t, u);
+	if ((e->tag & ~kind) == ((u & ~t->page_mask) | PTW_TLB_VALID)) {
+		if (e->tag & PTW_TLB_HOLE)
+			return 0;
+		*pa_ret = e->pa | (u & t->page_mask);
+		return 1;
+	}
+	return miss;
+}
+
+/* Whether [range_start, range_end) (end 0: the top) holds the aligned
+ * stretch of 2^shift bytes around u. */
+static inline bool covers(const struct ptw_walk_result *r, uint64_t u, unsigned shift)
+{
+	uint64_t start = u & ~((UINT64_C(1) << shift) - 1);
+	uint64_t last = start + ((UINT64_C(1) << shift) - 1);
+
+	return start >= r->range_start && (r->range_end == 0 || last < r->range_end);
+}
+
+/* Keep a walk's answer: a leaf or a hole, in the largest entry it fills;
+ * and the leaf table a full walk read from, for its region. */
+static inline void tlb_insert(struct ptw_tlb *t, const struct ptw_geom *g, uint64_t u,
+			      const struct ptw_walk_result *r)
+{
+	bool hole = r->status == PTW_WALK_NOT_MAPPED;
+	unsigned flags = PTW_TLB_VALID | (hole ? PTW_TLB_HOLE : 0);
+	uint64_t rmask = t->region_mask, pmask = t->page_mask;
+	struct ptw_tlb_entry *e;
+
+	if (r->status != PTW_WALK_OK && !hole)
 		return;
+	if (covers(r, u, t->region_shift)) {
+		e = tlb_region(t, u);
+		e->tag = (u & ~rmask) | flags;
+		e->pa = hole ? 0 : r->pa - (u & rmask);
+		return;
+	}
+	if (r->nsteps == g->levels && g->levels > 1 && r->step[g->levels - 1].entry_pa) {
+		const struct ptw_walk_step *leaf = &r->step[g->levels - 1];
+
+		e = tlb_region(t, u);
+		e->tag = (u & ~rmask) | PTW_TLB_VALID | PTW_TLB_TABLE;
+		e->pa = leaf->entry_pa - (uint64_t)leaf->index * 8;
+	}
+	if (covers(r, u, t->page_shift)) {
+		e = tlb_page(t, u);
+		e->tag = (u & ~pmask) | flags;
+		e->pa = hole ? 0 : r->pa - (u & pmask);
 	}
 }
 
@@ -314,41 +363,43 @@ struct ptwalk_error *ptwalk_translate_batch(struct ptwalk_space *s, const uint64
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		uint64_t u = untag(s, va[i]);
-		bool upper = is_upper(s, u);
-		uint64_t tree_bit = upper ? 0 : 2;
+		uint64_t u = va[i];
 		enum ptwalk_status st = PTWALK_OK;
 		const struct ptw_geom *g;
 		struct ptw_walk_result r;
 		struct ptw_error *err;
-		uint64_t pa;
+		uint64_t pa = PTWALK_PA_NONE, table = 0;
+		/* The VA as given first: untagging costs a call, and most VAs
+		 * carry no tag. */
+		int hit = tlb_lookup(t, u, &pa, &table);
 
-		if (tlb_lookup(t, u, tree_bit, &pa)) {
-			pa_ret[i] = pa;
+		if (hit < 0 && (u = untag(s, u)) != va[i])
+			hit = tlb_lookup(t, u, &pa, &table);
+		if (hit >= 0) {
+			pa_ret[i] = hit ? pa : PTWALK_PA_NONE;
 			if (status_ret)
-				status_ret[i] = PTWALK_OK;
+				status_ret[i] = hit ? PTWALK_OK : PTWALK_NOT_MAPPED;
 			continue;
 		}
-		g = upper ? &s->x->kernel : ptw_api_pick_tree(s, u, &st);
+		g = ptw_api_pick_tree(s, u, &st);
 		if (!g) {
 			pa_ret[i] = PTWALK_PA_NONE;
 			if (status_ret)
 				status_ret[i] = (uint8_t)st;
 			continue;
 		}
-		err = ptw_walk(s->w, g, u, &r);
+		if (hit == -2)
+			err = ptw_walk_from_table(s->w, g, u, 0, table, &r);
+		else
+			err = ptw_walk(s->w, g, u, &r);
 		if (err) {
 			if (done_ret)
 				*done_ret = i;
 			return ptw_api_error(err);
 		}
 		st = status_of(r.status);
-		if (st == PTWALK_OK) {
-			pa_ret[i] = r.pa;
-			tlb_insert(t, u, tree_bit, r.pa, r.page_size);
-		} else {
-			pa_ret[i] = PTWALK_PA_NONE;
-		}
+		pa_ret[i] = st == PTWALK_OK ? r.pa : PTWALK_PA_NONE;
+		tlb_insert(t, g, u, &r);
 		if (status_ret)
 			status_ret[i] = (uint8_t)st;
 	}
