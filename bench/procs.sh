@@ -7,7 +7,10 @@
 #     as one physical batch (the issue: gcore at least half of it); "net"
 #     takes off what each pays before its first page (gcore: the time of
 #     `vmas --pid`, which opens, loads types, finds the task and walks the
-#     VMAs; read: a one-page read).
+#     VMAs; read: a one-page read). Where valgrind is installed, the same
+#     net ratio from callgrind's instruction counts ("net Ir"), which a
+#     busy machine does not move: with a few hundred pages the fixed part
+#     is most of each run, and the wall-clock net is noise.
 # Best of BENCH_RUNS runs each; BENCH_CASES="CASE..." limits it to those
 # cases (x86_64-small612 is the 2,000-task one). Reported, never asserted.
 #   bench/procs.sh [PTWALK]      (default: build/o2/ptwalk, else ./ptwalk)
@@ -17,9 +20,21 @@ PTWALK=${1:-$SRC/build/o2/ptwalk}
 [ -x "$PTWALK" ] || PTWALK=./ptwalk
 [ -x "$PTWALK" ] || { echo "bench/procs.sh: no ptwalk (build one with -O2, pass its path)" >&2; exit 1; }
 exec python3 - "$PTWALK" "$SRC" "${BENCH_RUNS:-10}" "${BENCH_CASES:-}" <<'PY'
-import glob, json, os, subprocess, sys, tempfile, time
+import glob, json, os, shutil, subprocess, sys, tempfile, time
 ptwalk, src, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
 only = sys.argv[4].split()
+
+def instructions(args, stdin=None):
+    if not shutil.which("valgrind"):
+        return None
+    with tempfile.TemporaryDirectory() as d:
+        out = os.path.join(d, "cg")
+        subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out] + args, input=stdin,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        for line in open(out):
+            if line.startswith("summary:") or line.startswith("totals:"):
+                return int(line.split()[1])
+    return None
 
 def best_ms(args, stdin=None):
     best = None
@@ -30,8 +45,8 @@ def best_ms(args, stdin=None):
         best = d if best is None or d < best else best
     return best
 
-print("| dump | tasks | ps ms | pid | VMAs | vmas ms | vmas --pages ms | gcore pages | gcore ms | read --phys ms | rate gcore/read | net rate gcore/read |")
-print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+print("| dump | tasks | ps ms | pid | VMAs | vmas ms | vmas --pages ms | gcore pages | gcore ms | read --phys ms | rate gcore/read | net rate gcore/read | net Ir/page gcore, read | net Ir rate gcore/read |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 tmp = tempfile.mkdtemp()
 for truth in sorted(glob.glob(os.path.join(src, "testdata", "*", "truth.json"))):
     case = os.path.basename(os.path.dirname(truth))
@@ -61,7 +76,16 @@ for truth in sorted(glob.glob(os.path.join(src, "testdata", "*", "truth.json")))
     one = pas.split("\n", 1)[0] + "\n"
     floor_ms = best_ms([ptwalk, "read", dump, "-", str(ps), "--phys", "--raw", "-o", os.devnull, "-q"], stdin=one.encode())
     net_g, net_r = max(gcore_ms - vmas_ms, 0.01), max(read_ms - floor_ms, 0.01)
-    print("| %s | %d | %.1f | %s | %d | %.1f | %.1f | %d | %.1f | %.1f | %.2f | %.2f |" % (
+    ir = "- | -"
+    ig = instructions([ptwalk, "gcore", dump, "--pid", pid, "-o", core, "--force", "-q"])
+    if ig is not None:
+        iv = instructions([ptwalk, "vmas", dump, "--pid", pid, "-q"])
+        ir_ = instructions([ptwalk, "read", dump, "-", str(ps), "--phys", "--raw", "-o", os.devnull, "-q"], pas.encode())
+        i1 = instructions([ptwalk, "read", dump, "-", str(ps), "--phys", "--raw", "-o", os.devnull, "-q"], one.encode())
+        n = max(g["pages_written"], 1)
+        pg, pr = max(ig - iv, 1) / n, max(ir_ - i1, 1) / n
+        ir = "{:,.0f}, {:,.0f} | {:.2f}".format(pg, pr, pr / pg)
+    print("| %s | %d | %.1f | %s | %d | %.1f | %.1f | %d | %.1f | %.1f | %.2f | %.2f | %s |" % (
         case, tasks, ps_ms, pid, len(vmas), vmas_ms, pages_ms, g["pages_written"], gcore_ms, read_ms,
-        read_ms / gcore_ms if gcore_ms else 0, net_r / net_g))
+        read_ms / gcore_ms if gcore_ms else 0, net_r / net_g, ir))
 PY
