@@ -39,10 +39,11 @@
 #define KALLSYMS_TOKEN_TABLE_MAX (64u << 10)
 
 /* Tokens are short (scripts/kallsyms.c merges pairs of symbols' bytes, a
- * few characters each): a token of up to TOKEN_SLOT bytes is copied with one
- * fixed-size copy from a zero-padded slot, which is most of the speed of
- * decoding 100,000 names; a longer one with memcpy. */
-#define TOKEN_SLOT 16
+ * few characters each: 2.6 on average in Debian's x86-64 6.1, 19 at most):
+ * a token of up to TOKEN_SLOT bytes is copied with one fixed-size copy from
+ * a zero-padded slot, which is most of the speed of decoding 100,000
+ * names; a longer one with memcpy. */
+#define TOKEN_SLOT 32
 
 struct token {
 	const char *text;
@@ -65,8 +66,10 @@ static uint64_t le64(const uint8_t *p)
 	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
 }
 
-static struct ptw_error *decode_tokens(const struct ptw_kallsyms_tables *t, struct token tokens[256])
+static struct ptw_error *decode_tokens(const struct ptw_kallsyms_tables *t, struct token tokens[256],
+				       size_t *longest_ret)
 {
+	*longest_ret = 0;
 	for (unsigned i = 0; i < 256; i++) {
 		size_t idx = le16(t->token_index + 2 * i);
 		const uint8_t *nul;
@@ -84,6 +87,8 @@ static struct ptw_error *decode_tokens(const struct ptw_kallsyms_tables *t, stru
 		tokens[i].len = (size_t)(nul - (t->token_table + idx));
 		memset(tokens[i].slot, 0, TOKEN_SLOT);
 		memcpy(tokens[i].slot, tokens[i].text, tokens[i].len < TOKEN_SLOT ? tokens[i].len : TOKEN_SLOT);
+		if (tokens[i].len > *longest_ret)
+			*longest_ret = tokens[i].len;
 	}
 	return NULL;
 }
@@ -119,7 +124,7 @@ struct ptw_error *ptw_kallsyms_decode(const struct ptw_kallsyms_tables *t, struc
 	char name[KALLSYMS_NAME_MAX + TOKEN_SLOT];
 	struct ptw_error *err;
 	bool absolute_percpu = false;
-	size_t off = 0;
+	size_t off = 0, longest;
 
 	if (!t->offsets == !t->addresses)
 		return ptw_error_create(PTW_E_INVALID_ARGUMENT, "kallsyms: need either offsets or addresses");
@@ -130,7 +135,7 @@ struct ptw_error *ptw_kallsyms_decode(const struct ptw_kallsyms_tables *t, struc
 		return ptw_error_create(PTW_E_BAD_DATA,
 					"kallsyms_num_syms = %u: kallsyms_names (0x%zx bytes up to kallsyms_token_table) cannot hold that many",
 					t->num_syms, t->names_len);
-	err = decode_tokens(t, tokens);
+	err = decode_tokens(t, tokens, &longest);
 	if (err)
 		return err;
 	if (t->offsets)
@@ -162,7 +167,18 @@ struct ptw_error *ptw_kallsyms_decode(const struct ptw_kallsyms_tables *t, struc
 			return ptw_error_create(PTW_E_BAD_DATA,
 						"kallsyms_names+0x%zx: symbol %u (%zu bytes) runs past the table (0x%zx bytes)",
 						off, i, len, t->names_len);
-		for (size_t k = 0; k < len; k++) {
+		/* Most names: every token fits its slot and even len of the
+		 * longest cannot reach the limit, so no check per token. */
+		if (longest <= TOKEN_SLOT && len * longest <= KALLSYMS_NAME_MAX) {
+			const uint8_t *p = t->names + off + hdr;
+
+			for (size_t k = 0; k < len; k++) {
+				const struct token *tk = &tokens[p[k]];
+
+				memcpy(name + n, tk->slot, TOKEN_SLOT);
+				n += tk->len;
+			}
+		} else for (size_t k = 0; k < len; k++) {
 			const struct token *tk = &tokens[t->names[off + hdr + k]];
 
 			if (n + tk->len > KALLSYMS_NAME_MAX)
