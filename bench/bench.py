@@ -50,6 +50,7 @@ CALLGRIND_READ = 32 << 20      # bytes read under callgrind (Ir per MiB)
 KDUMPFILE = os.path.join(TOOLS, "kdumpfile_xlat")
 CEILING = os.path.join(TOOLS, "inflate_ceiling")
 TABLE_READ = os.path.join(TOOLS, "table_read")
+API_XLAT = os.path.join(TOOLS, "api_xlat")
 
 
 def log(msg):
@@ -398,6 +399,28 @@ def parse_crash_vtop(text):
     return answers
 
 
+def parse_api_xlat(out, err, rc):
+    """bench/api_xlat's lines: its rate, libkdumpfile's, their agreement."""
+    res = {}
+    m = re.search(r"^ptwalk_api: (\d+) addresses, (\d+) translated, best of \d+: ([0-9.]+) s", out, re.M)
+    if rc != 0 or not m:
+        return {"skip": "api_xlat failed: " + (err.strip() or out.strip() or "exit %d" % rc)[-200:]}
+    n = int(m.group(1))
+    res.update(n=n, translated=int(m.group(2)), seconds=float(m.group(3)), rate=n / float(m.group(3)))
+    m = re.search(r"^libkdumpfile: \d+ addresses, (\d+) translated, best of \d+: ([0-9.]+) s", out, re.M)
+    if m and int(m.group(1)):
+        res["lkdf"] = {"translated": int(m.group(1)), "seconds": float(m.group(2)), "rate": n / float(m.group(2))}
+    elif m:
+        res["lkdf"] = {"failed": "translated nothing"}
+    else:
+        m = re.search(r"^libkdumpfile: (.*)$", out, re.M)
+        res["lkdf"] = {"failed": m.group(1) if m else "no result"}
+    m = re.search(r"answers: (\d+)/(\d+) agree", out)
+    if m:
+        res["agree"] = int(m.group(1))
+    return res
+
+
 def bench_vtop(cases, R):
     for c in cases:
         row = {"case": c.name, "file": c.kind, "peers": {}}
@@ -451,6 +474,16 @@ def bench_vtop(cases, R):
                         l.replace("kdumpfile_xlat: ", "") for l in r.stderr.strip().splitlines()[:1])
                 if env_arch:
                     peer["note"] = "arch named by the harness (0.5.1 leaves it unset on QEMU kdumps)"
+
+        # the public API (libptwalk's ptwalk_translate_batch) beside
+        # libkdumpfile's C API in one process (bench/api_xlat.c)
+        if c.file.endswith(".flat"):
+            row["api"] = {"skip": "libkdumpfile 0.5.1 does not open the flattened format"}
+        else:
+            log("vtop %s: libptwalk API and libkdumpfile in one process" % c.name)
+            p = subprocess.run(kdumpfile_arch(c) + [API_XLAT, c.file, addrs, str(RUNS)],
+                               capture_output=True, text=True)
+            row["api"] = parse_api_xlat(p.stdout, p.stderr, p.returncode)
 
         # drgn
         peer = {}
@@ -867,6 +900,34 @@ def report(R):
                 w("```")
                 L.extend(p["dis"][:SHOW_DISAGREEMENTS])
                 w("```\n</details>\n")
+    w("### Batch translation through the public API\n")
+    w("`bench/api_xlat DUMP ADDRESSES %d` (bench/api_xlat.c, built by bench/run against libptwalk.a "
+      "and libkdumpfile): the same %s addresses, already parsed into one array, translated by "
+      "`ptwalk_translate_batch()` (include/ptwalk.h; its translation cache emptied before each pass) "
+      "and by libkdumpfile's `addrxlat_fulladdr_conv()` (its caches kept between passes), in one "
+      "process on the same file; best of %d passes each, wall time, translation alone (no parsing or "
+      "printing, which the `vtop --brief` column above includes). Every answer is compared. "
+      "Targets: >= 30M translations/s and >= 10x libkdumpfile.\n" % (RUNS, f"{N_VTOP:,}", RUNS))
+    w("| dump | libptwalk API translations/s | libkdumpfile translations/s (same process) | ratio | "
+      "answers agree | `vtop --brief` (CLI, whole process) | targets |")
+    w("|---|---|---|---|---|---|---|")
+    for row in R["vtop"]:
+        a = row.get("api")
+        if not a:
+            continue
+        if "skip" in a:
+            w("| %s | skipped: %s | | | | | |" % (row["case"], a["skip"]))
+            continue
+        k = a.get("lkdf", {})
+        tgt = ["30M/s: %s" % ("met" if a["rate"] >= 30e6 else "missed")]
+        if "rate" in k:
+            tgt.append("10x lkdf: %s" % ("met" if a["rate"] >= 10 * k["rate"] else "missed"))
+        w("| %s | %s | %s | %s | %s | %s | %s |" % (
+            row["case"], fmt_rate(a["rate"]), fmt_rate(k["rate"]) if "rate" in k else "failed: " + k.get("failed", "?"),
+            "%.1fx" % (a["rate"] / k["rate"]) if "rate" in k else "-",
+            "%s/%s" % (f"{a['agree']:,}", f"{a['n']:,}") if "agree" in a else "-",
+            fmt_rate(row["ptwalk"]["rate"]) if "ptwalk" in row else "-", ", ".join(tgt)))
+    w("")
     mixes = ["- %s: %s" % (row["case"], row["mix"]) for row in R["vtop"] if row.get("mix")]
     if mixes:
         w("Address pools per dump (from `ptwalk maps`):\n")

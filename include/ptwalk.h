@@ -81,6 +81,10 @@ bool ptwalk_error_address(const struct ptwalk_error *err, uint64_t *address_ret)
 const char *ptwalk_error_file(const struct ptwalk_error *err);
 /** A short text for a code, e.g. "not in the dump". */
 const char *ptwalk_strerror(enum ptwalk_error_code code);
+/** A new error with a printf-style message, for callers that report their
+ * own failures (a bad argument) through the same path as the library's. */
+struct ptwalk_error *ptwalk_error_create(enum ptwalk_error_code code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /** Free an error (NULL is fine). */
 void ptwalk_error_free(struct ptwalk_error *err);
 
@@ -517,6 +521,9 @@ struct ptwalk_symbol {
  * use): from vmlinux, else System.map, else kallsyms, plus VMCOREINFO's.
  * A vmlinux or System.map of another kernel is BAD_DATA. */
 struct ptwalk_error *ptwalk_symbols_load(struct ptwalk_dump *dump);
+/** Whether the symbols were loaded (or their loading failed) already, so
+ * that asking costs nothing more. */
+bool ptwalk_symbols_loaded(const struct ptwalk_dump *dump);
 /** Where most symbols came from, and how many there are. */
 struct ptwalk_error *ptwalk_symbols_source(struct ptwalk_dump *dump, enum ptwalk_sym_source *source_ret,
 					   size_t *count_ret);

@@ -1,4 +1,6 @@
 /* Public error objects: the library's own, read through accessors. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +56,23 @@ const char *ptwalk_error_file(const struct ptwalk_error *err)
 const char *ptwalk_strerror(enum ptwalk_error_code code)
 {
 	return ptw_strerror((enum ptw_error_code)code);
+}
+
+struct ptwalk_error *ptwalk_error_create(enum ptwalk_error_code code, const char *fmt, ...)
+{
+	char *msg = NULL;
+	va_list ap;
+	struct ptw_error *err;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (!msg)
+		return ptw_api_error(&ptw_enomem);
+	err = ptw_error_create((enum ptw_error_code)code, "%s", msg);
+	free(msg);
+	return ptw_api_error(err);
 }
 
 void ptwalk_error_free(struct ptwalk_error *err)

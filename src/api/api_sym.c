@@ -37,6 +37,11 @@ struct ptwalk_error *ptwalk_symbols_load(struct ptwalk_dump *d)
 	return ptw_api_error(table(d, &st));
 }
 
+bool ptwalk_symbols_loaded(const struct ptwalk_dump *d)
+{
+	return d->d->symbols_tried;
+}
+
 struct ptwalk_error *ptwalk_symbols_source(struct ptwalk_dump *d, enum ptwalk_sym_source *source_ret,
 					   size_t *count_ret)
 {

@@ -2,18 +2,17 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "audit.h"
+#include "api_cli.h"
 #include "cli.h"
 #include "format.h"
 #include "json.h"
-#include "xlat_cli.h"
 
 struct check_out {
 	bool json_mode;
 	struct ptw_json json;
 };
 
-static void print_finding(void *arg, const struct ptw_finding *f)
+static void print_finding(void *arg, const struct ptwalk_finding *f)
 {
 	struct check_out *o = arg;
 	if (o->json_mode) {
@@ -51,22 +50,24 @@ static void print_finding(void *arg, const struct ptw_finding *f)
 
 static int run_check(struct ptw_cli *cli)
 {
-	struct ptw_xctx c;
-	struct ptw_error *err = ptw_xctx_open(cli, &c);
-	if (err)
-		return ptw_cli_fail(cli, err);
+	struct ptwalk_dump *d = NULL;
+	struct ptwalk_space *s = NULL;
+	struct ptwalk_error *err = ptw_cli_open(cli, &d);
 	struct check_out o = { .json_mode = cli->json };
-	ptw_json_init(&o.json, stdout);
-	struct ptw_check_options opts = {
-		.kernel = !cli->user_half,
-		.user = c.have_user && !cli->kernel_half,
-		.user_geom = c.have_user ? &c.user : NULL,
-	};
 	uint64_t count = 0;
-	err = ptw_check_run(c.dump, c.w, &opts, print_finding, &o, &count);
-	ptw_xctx_close(&c);
+	bool have_user;
+
+	if (!err)
+		err = ptw_cli_space(cli, d, &s);
+	if (!err) {
+		have_user = ptwalk_space_user_root_pa(s, NULL);
+		ptw_json_init(&o.json, stdout);
+		err = ptwalk_check(s, !cli->user_half, have_user && !cli->kernel_half, print_finding, &o, &count);
+	}
+	ptwalk_space_close(s);
+	ptw_cli_close(cli, d);
 	if (err)
-		return ptw_cli_fail(cli, err);
+		return ptw_cli_fail_api(cli, err);
 	if (!cli->json)
 		printf("%" PRIu64 " finding%s\n", count, count == 1 ? "" : "s");
 	return count ? PTW_EXIT_FINDINGS : PTW_EXIT_OK;

@@ -4,10 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api_cli.h"
 #include "cli.h"
 #include "json.h"
-#include "printk.h"
-#include "vmem.h"
+
+/* Bit 31 of a caller id: a CPU number, not a task id (printk_caller_id()). */
+#define CALLER_CPU 0x80000000u
 
 /* Damaged records are each worth a warning, but a corrupt ring can damage
  * thousands: after this many, one line counts the rest. */
@@ -15,7 +17,7 @@
 
 /* The kernel's record_print_text() prefix: "[%5lu.%06lu] ", with
  * CONFIG_PRINTK_CALLER "[%5lu.%06lu][%6s] " (print_time, print_caller). */
-static int format_prefix(const struct ptw_printk_record *rec, bool caller, char *buf, size_t len)
+static int format_prefix(const struct ptwalk_log_record *rec, bool caller, char *buf, size_t len)
 {
 	int n = snprintf(buf, len, "[%5" PRIu64 ".%06" PRIu64 "]", rec->ts_nsec / 1000000000u,
 			 rec->ts_nsec % 1000000000u / 1000u);
@@ -23,8 +25,8 @@ static int format_prefix(const struct ptw_printk_record *rec, bool caller, char 
 	if (caller && rec->have_caller) {
 		char id[16];
 
-		snprintf(id, sizeof(id), "%c%" PRIu32, rec->caller_id & PTW_PRINTK_CALLER_CPU ? 'C' : 'T',
-			 rec->caller_id & ~PTW_PRINTK_CALLER_CPU);
+		snprintf(id, sizeof(id), "%c%" PRIu32, rec->caller_id & CALLER_CPU ? 'C' : 'T',
+			 rec->caller_id & ~CALLER_CPU);
 		n += snprintf(buf + n, len - (size_t)n, "[%6s]", id);
 	}
 	n += snprintf(buf + n, len - (size_t)n, " ");
@@ -50,7 +52,7 @@ static void put_line(const char *s, size_t n, FILE *out)
 }
 
 /* Every line of a record gets the prefix, as record_print_text() does. */
-static void print_text(const struct ptw_printk_record *rec, bool caller, FILE *out)
+static void print_text(const struct ptwalk_log_record *rec, bool caller, FILE *out)
 {
 	char prefix[64];
 	int plen = format_prefix(rec, caller, prefix, sizeof(prefix));
@@ -69,7 +71,7 @@ static void print_text(const struct ptw_printk_record *rec, bool caller, FILE *o
 	}
 }
 
-static void print_json(struct ptw_json *j, const struct ptw_printk_record *rec)
+static void print_json(struct ptw_json *j, const struct ptwalk_log_record *rec)
 {
 	ptw_json_begin_object(j);
 	if (rec->have_seq)
@@ -88,8 +90,8 @@ static void print_json(struct ptw_json *j, const struct ptw_printk_record *rec)
 	if (rec->have_caller) {
 		char id[16];
 
-		snprintf(id, sizeof(id), "%c%" PRIu32, rec->caller_id & PTW_PRINTK_CALLER_CPU ? 'C' : 'T',
-			 rec->caller_id & ~PTW_PRINTK_CALLER_CPU);
+		snprintf(id, sizeof(id), "%c%" PRIu32, rec->caller_id & CALLER_CPU ? 'C' : 'T',
+			 rec->caller_id & ~CALLER_CPU);
 		ptw_json_field_string(j, "caller", id);
 	} else {
 		ptw_json_field_null(j, "caller");
@@ -122,33 +124,30 @@ static void print_json(struct ptw_json *j, const struct ptw_printk_record *rec)
 static int run_log(struct ptw_cli *cli)
 {
 	static char outbuf[1 << 16];
-	struct ptw_dump *dump = NULL;
-	struct ptw_vmem *vm = NULL;
-	struct ptw_printk *pk = NULL;
+	struct ptwalk_dump *dump = NULL;
+	struct ptwalk_log *log = NULL;
 	struct ptw_json j;
-	struct ptw_error *err;
+	struct ptwalk_error *err;
 	unsigned long damaged = 0;
 	int rc = PTW_EXIT_OK;
 
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
-	err = ptw_cli_open_dump(cli, &dump);
+	err = ptw_cli_open(cli, &dump);
 	if (!err)
-		err = ptw_vmem_create(dump, &vm);
-	if (!err)
-		err = ptw_printk_open(vm, &dump->vmcoreinfo, &pk);
+		err = ptwalk_log_open(dump, &log);
 	if (err) {
-		rc = ptw_cli_fail(cli, err);
+		rc = ptw_cli_fail_api(cli, err);
 		goto out;
 	}
 	ptw_json_init(&j, stdout);
 	for (;;) {
-		struct ptw_printk_record rec;
+		struct ptwalk_log_record rec;
 		bool done;
 
-		err = ptw_printk_next(pk, &rec, &done);
+		err = ptwalk_log_next(log, &rec, &done);
 		if (err) {
 			fflush(stdout);
-			rc = ptw_cli_fail(cli, err);
+			rc = ptw_cli_fail_api(cli, err);
 			goto out;
 		}
 		if (done)
@@ -172,10 +171,8 @@ static int run_log(struct ptw_cli *cli)
 		ptw_cli_warn(cli, "kernel log: %lu more damaged records not shown", damaged - MAX_WARNINGS);
 	}
 out:
-	ptw_printk_destroy(pk);
-	ptw_vmem_destroy(vm);
-	if (dump)
-		ptw_dump_close(dump);
+	ptwalk_log_close(log);
+	ptw_cli_close(cli, dump);
 	return rc;
 }
 

@@ -2,80 +2,77 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "api_cli.h"
+#include "cli.h"
+#include "format.h"
+#include "json.h"
 #include "number.h"
-#include "xlat_cli.h"
-
-/* The image alias is reported only where the tables really map it back:
- * kimage_voffset alone would give an address for any PA. */
-static bool kimage_confirmed(struct ptw_xctx *c, uint64_t pa, uint64_t kva)
-{
-	struct ptw_xres res;
-	struct ptw_error *err;
-
-	if (c->x->have_stext && (kva < (c->x->stext & ~(UINT64_C(0x1fffff))) ||
-				 kva - c->x->stext > (UINT64_C(1) << 30)))
-		return false;
-	err = ptw_xctx_translate(c, kva, &res);
-	if (err) {
-		ptw_error_destroy(err);
-		return false;
-	}
-	return res.g && res.r.have_pa && res.r.pa == pa;
-}
 
 static int run_ptov(struct ptw_cli *cli)
 {
-	struct ptw_xctx c;
+	struct ptwalk_dump *d;
+	struct ptwalk_space *s = NULL;
 	struct ptw_json j;
-	struct ptw_error *err = ptw_xctx_open(cli, &c);
+	struct ptwalk_error *err = ptw_cli_open(cli, &d);
 	unsigned unanswered = 0;
+	int rc = PTW_EXIT_OK;
 
-	if (err)
-		return ptw_cli_fail(cli, err);
+	/* The translation is needed (the image alias is checked in the
+	 * tables): without it, fail as every translating command does. */
+	if (!err) {
+		err = ptwalk_space_kernel(d, &s);
+		ptwalk_space_close(s);
+	}
+	if (err) {
+		ptw_cli_close(cli, d);
+		return ptw_cli_fail_api(cli, err);
+	}
 	ptw_json_init(&j, stdout);
 	if (!cli->json)
 		printf("VIRTUAL           PHYSICAL\n");
 	for (size_t i = 0; i < cli->nargs; i++) {
-		uint64_t pa, lin = 0, kva = 0;
-		bool hl = false, hk = false;
+		struct ptwalk_ptov p;
+		uint64_t pa;
 
 		if (!ptw_parse_u64(cli->args[i], &pa)) {
 			fflush(stdout);
-			ptw_cli_usage_error(cli, "not an address: '%s'", cli->args[i]);
-			ptw_xctx_close(&c);
-			return PTW_EXIT_USAGE;
+			rc = ptw_cli_usage_error(cli, "not an address: '%s'", cli->args[i]);
+			goto out;
 		}
-		if (c.ops->ptov)
-			c.ops->ptov(c.x, pa, &hl, &lin, &hk, &kva);
-		if (hk)
-			hk = kimage_confirmed(&c, pa, kva);
-		if (!hl && !hk)
+		err = ptwalk_ptov(d, pa, &p);
+		if (err) {
+			rc = ptw_cli_fail_api(cli, err);
+			goto out;
+		}
+		if (!p.have_linear && !p.have_kimage)
 			unanswered++;
 		if (cli->json) {
 			ptw_json_begin_object(&j);
 			ptw_json_field_hex(&j, "pa", pa);
-			if (hl)
-				ptw_json_field_hex(&j, "linear", lin);
+			if (p.have_linear)
+				ptw_json_field_hex(&j, "linear", p.linear);
 			else
 				ptw_json_field_null(&j, "linear");
-			if (hk)
-				ptw_json_field_hex(&j, "kimage", kva);
+			if (p.have_kimage)
+				ptw_json_field_hex(&j, "kimage", p.kimage);
 			else
 				ptw_json_field_null(&j, "kimage");
 			ptw_json_end_object(&j);
 			ptw_json_newline(&j);
 		} else {
 			/* crash's order: the answer first, then the address asked about */
-			if (hl)
-				printf(PTW_COL_HEX "  " PTW_HEX "\n", lin, pa);
-			if (hk)
-				printf(PTW_COL_HEX "  " PTW_HEX "  (kernel image)\n", kva, pa);
-			if (!hl && !hk)
+			if (p.have_linear)
+				printf(PTW_COL_HEX "  " PTW_HEX "\n", p.linear, pa);
+			if (p.have_kimage)
+				printf(PTW_COL_HEX "  " PTW_HEX "  (kernel image)\n", p.kimage, pa);
+			if (!p.have_linear && !p.have_kimage)
 				printf("%-16s  " PTW_HEX "  (no kernel mapping)\n", "-", pa);
 		}
 	}
-	ptw_xctx_close(&c);
-	return unanswered ? PTW_EXIT_UNANSWERED : PTW_EXIT_OK;
+	rc = unanswered ? PTW_EXIT_UNANSWERED : PTW_EXIT_OK;
+out:
+	ptw_cli_close(cli, d);
+	return rc;
 }
 
 const struct ptw_command ptw_cmd_ptov = {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_cli.h"
 #include "lines.h"
 #include "page.h"
 #include "vmem.h"
@@ -284,13 +285,180 @@ static struct ptw_error *from_stdin(struct vtop_state *st)
 	return err;
 }
 
+/* --brief (without --json) through the public API: addresses are
+ * collected into batches and translated with ptwalk_translate_batch(),
+ * whose translation cache answers most of them without a walk. */
+#define BRIEF_BATCH 4096
+
+struct brief_state {
+	const struct ptw_cli *cli;
+	struct ptwalk_dump *d;
+	struct ptwalk_space *space;
+	char *out;                  /* lines not yet given to stdio: out[0..len) */
+	size_t len;
+	size_t n;                   /* addresses waiting: va[0..n) */
+	uint64_t va[BRIEF_BATCH];
+	uint64_t pa[BRIEF_BATCH];
+	uint8_t status[BRIEF_BATCH];
+	unsigned unanswered;
+	unsigned bad_input;
+};
+
+static void brief_flush_out(struct brief_state *b)
+{
+	if (b->len)
+		fwrite(b->out, 1, b->len, stdout);
+	b->len = 0;
+}
+
+/* Translate the waiting addresses and format their lines. */
+static struct ptwalk_error *brief_flush_batch(struct brief_state *b)
+{
+	size_t done = 0;
+	struct ptwalk_error *err = ptwalk_translate_batch(b->space, b->va, b->n, b->pa, b->status, &done);
+
+	for (size_t i = 0; i < done; i++) {
+		char *p;
+
+		if (b->len > BRIEF_OUT_BLOCK - BRIEF_LINE_MAX)
+			brief_flush_out(b);
+		p = b->out + b->len;
+		p = put_hex(p, b->va[i]);
+		*p++ = ' ';
+		if (b->status[i] == PTWALK_OK) {
+			p = put_hex(p, b->pa[i]);
+		} else {
+			const char *name = ptwalk_status_name(b->status[i]);
+			size_t n = strlen(name);
+
+			memcpy(p, name, n);
+			p += n;
+			b->unanswered++;
+		}
+		*p++ = '\n';
+		b->len = (size_t)(p - b->out);
+	}
+	b->n = 0;
+	return err;
+}
+
+static struct ptwalk_error *brief_add(struct brief_state *b, uint64_t va)
+{
+	b->va[b->n++] = va;
+	return b->n == BRIEF_BATCH ? brief_flush_batch(b) : NULL;
+}
+
+/* Addresses from stdin, one a line, as from_stdin() reads them. */
+static struct ptwalk_error *brief_stdin(struct brief_state *b)
+{
+	struct ptw_lines lr;
+	struct ptw_error *lerr = ptw_lines_init(&lr, stdin);
+	struct ptwalk_error *err = NULL;
+
+	/* Bounded: ptw_lines_next consumes input on every call. */
+	while (!lerr && !err) {
+		enum ptw_line_kind kind;
+		const char *text;
+		size_t len;
+		uint64_t va;
+		char where[48];
+
+		lerr = ptw_lines_next(&lr, &kind, &text, &len);
+		if (lerr || kind == PTW_LINE_END)
+			break;
+		if (kind == PTW_LINE_TOO_LONG) {
+			b->bad_input++;
+			ptw_lines_where(&lr, where, sizeof(where));
+			ptw_cli_warn_in(b->cli, where, "too long (%u bytes or more), skipped", PTW_LINE_MAX);
+			continue;
+		}
+		err = ptw_cli_address(b->cli, b->d, text, len, &va);
+		if (err) {
+			if (ptwalk_error_code(err) != PTWALK_E_INVALID_ARGUMENT)
+				break;
+			b->bad_input++;
+			ptw_lines_where(&lr, where, sizeof(where));
+			ptw_cli_warn_in(b->cli, where, "%s", ptwalk_error_message(err));
+			ptwalk_error_free(err);
+			err = NULL;
+			continue;
+		}
+		err = brief_add(b, va);
+	}
+	ptw_lines_fini(&lr);
+	/* A failure to read stdin is an error of the library's kind. */
+	return err ? err : (struct ptwalk_error *)lerr;
+}
+
+static int run_vtop_brief(struct ptw_cli *cli)
+{
+	static char outbuf[1 << 16];
+	struct brief_state *b = calloc(1, sizeof(*b));
+	struct ptwalk_error *err;
+	int rc;
+
+	if (!b)
+		return ptw_cli_fail_api(cli, ptwalk_error_create(PTWALK_E_NOMEM, "out of memory"));
+	b->cli = cli;
+	err = ptw_cli_open(cli, &b->d);
+	if (!err)
+		err = ptw_cli_space(cli, b->d, &b->space);
+	if (!err && !(b->out = malloc(BRIEF_OUT_BLOCK)))
+		err = ptwalk_error_create(PTWALK_E_NOMEM, "out of memory");
+	if (err) {
+		ptwalk_space_close(b->space);
+		ptw_cli_close(cli, b->d);
+		free(b);
+		return ptw_cli_fail_api(cli, err);
+	}
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+	for (size_t i = 0; i < cli->nargs && !err; i++) {
+		uint64_t va;
+
+		if (strcmp(cli->args[i], "-") == 0) {
+			err = brief_stdin(b);
+			continue;
+		}
+		err = ptw_cli_address(cli, b->d, cli->args[i], strlen(cli->args[i]), &va);
+		if (err) {
+			struct ptwalk_error *err2 = brief_flush_batch(b);
+
+			brief_flush_out(b);
+			fflush(stdout);
+			ptwalk_error_free(err2);
+			ptw_cli_usage_error(cli, "%s", ptwalk_error_message(err));
+			ptwalk_error_free(err);
+			rc = PTW_EXIT_USAGE;
+			goto out;
+		}
+		err = brief_add(b, va);
+	}
+	if (!err)
+		err = brief_flush_batch(b);
+	brief_flush_out(b);
+	fflush(stdout);
+	if (err)
+		rc = ptw_cli_fail_api(cli, err);
+	else
+		rc = b->bad_input ? PTW_EXIT_USAGE : b->unanswered ? PTW_EXIT_UNANSWERED : PTW_EXIT_OK;
+out:
+	free(b->out);
+	ptwalk_space_close(b->space);
+	ptw_cli_close(cli, b->d);
+	free(b);
+	return rc;
+}
+
 static int run_vtop(struct ptw_cli *cli)
 {
 	struct ptw_xctx c;
 	struct vtop_state st = { .c = &c, .first_text = true };
-	struct ptw_error *err = ptw_xctx_open(cli, &c);
+	struct ptw_error *err;
 	static char outbuf[1 << 16];
 
+	if (cli->brief && !cli->json)
+		return run_vtop_brief(cli);
+	err = ptw_xctx_open(cli, &c);
 	if (err)
 		return ptw_cli_fail(cli, err);
 	if (cli->brief && !cli->json) {

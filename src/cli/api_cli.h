@@ -1,0 +1,42 @@
+/* The command line's way into libptwalk through its public API alone
+ * (include/ptwalk.h): opening the dump as the CLI contract says (warnings
+ * first, -k/-m checked before any output), the address space of --pgd /
+ * --pid, ADDRESS arguments, and errors as messages and exit codes. Commands
+ * converted to the API use these instead of the internal ones in cli.h. */
+#ifndef PTW_CLI_API_CLI_H
+#define PTW_CLI_API_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ptwalk.h"
+
+struct ptw_cli;
+
+/** Print err as `ptwalk: FILE: offset 0x..: message` (FILE: the file at
+ * fault, else the dump; an INVALID_ARGUMENT error names the command), free
+ * it, return its exit code (2 for INVALID_ARGUMENT, else 1). */
+int ptw_cli_fail_api(const struct ptw_cli *cli, struct ptwalk_error *err);
+/** Open cli->dump_path with -k, -m, --btf and --set; print the warnings the
+ * dump was opened around; with -k or -m, load the symbols now (a file from
+ * another kernel fails before any output). Walk warnings go to stderr, at
+ * most 20, the rest counted by ptw_cli_close(). */
+struct ptwalk_error *ptw_cli_open(const struct ptw_cli *cli, struct ptwalk_dump **ret);
+/** Say how many walk warnings were not shown, and close. */
+void ptw_cli_close(const struct ptw_cli *cli, struct ptwalk_dump *d);
+/** The address space the command works in: the kernel's, plus the user
+ * tree of --pgd or --pid when given. */
+struct ptwalk_error *ptw_cli_space(const struct ptw_cli *cli, struct ptwalk_dump *d,
+				   struct ptwalk_space **ret);
+/** The symbols, loaded now if not yet, with each refused source named in a
+ * warning once. */
+struct ptwalk_error *ptw_cli_load_symbols(const struct ptw_cli *cli, struct ptwalk_dump *d);
+/** The one reader of a virtual ADDRESS given by the user: the len bytes at
+ * text, decimal or 0x hex, or SYMBOL, SYMBOL+OFF, SYMBOL-OFF against the
+ * dump's symbols (loaded only for such a text). INVALID_ARGUMENT naming the
+ * text when it is none of these. */
+struct ptwalk_error *ptw_cli_address(const struct ptw_cli *cli, struct ptwalk_dump *d, const char *text,
+				     size_t len, uint64_t *va_ret);
+
+#endif
