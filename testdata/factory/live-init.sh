@@ -43,7 +43,7 @@ run() {
 P=/sys/kernel/debug/page_tables/kernel
 [ -r $P ] || P=/sys/kernel/debug/kernel_page_tables
 [ -r $P ] && cat $P > ptdump.1
-run maps maps /proc/kcore --kernel
+run maps maps /proc/kcore
 [ -r $P ] && cat $P > ptdump.2
 
 run info info /proc/kcore --json
@@ -55,6 +55,9 @@ run banner read /proc/kcore linux_banner 512 --raw
 run log log /proc/kcore
 dmesg > dmesg
 run ps ps /proc/kcore --json
+# this shell (PID 1) does not change its mappings between these two lines
+run vmas vmas /proc/kcore --pid 1
+cat /proc/1/maps > maps.pid1
 for d in /proc/[0-9]*; do
 	[ -r $d/stat ] && echo "$(cut -d' ' -f1,4 $d/stat) $(cat $d/comm)"
 done > tasks

@@ -19,6 +19,7 @@
 #              said "no W+X pages found"; exit 0 or 3 only
 #   log        every line is one of dmesg's
 #   ps         every process of /proc is listed with its parent and name
+#   vmas       PID 1's areas = /proc/1/maps (where recorded)
 #   holes      reads of non-RAM physical memory are not in the dump (exit 4)
 #   refusals   not root / lockdown: exit 1 with the message naming why
 . "${top_srcdir:-.}/tests/cli/lib.sh"
@@ -222,6 +223,15 @@ wrong = [p for p in procs if int(p[0]) in ps and
          (ps[int(p[0])]["ppid"] != int(p[1]) or not same_comm(ps[int(p[0])]["comm"], p[2]))]
 result(rc("ps") == 0 and not miss and not wrong,
        "ps: %d processes of /proc listed with parent and name%s" % (len(procs), (": %s %s" % (miss[:3], wrong[:3])) if miss or wrong else ""))
+
+# vmas of PID 1 (the guest's /init shell) against its /proc/1/maps
+if text("maps.pid1") is not None:
+    def spans(t):
+        return [tuple(l.split()[:2]) for l in t.splitlines() if l.strip()]
+    want, got = spans(text("maps.pid1")), spans(text("vmas.out") or "")
+    result(rc("vmas") == 0 and want and got == want,
+           "vmas --pid 1 = /proc/1/maps (%d areas: ranges and permissions)%s"
+           % (len(want), "" if got == want else ": %s vs %s" % (got[:2], want[:2])))
 
 # holes and refusals
 for name in ("hole", "hole-far"):
