@@ -11,24 +11,27 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "api_cli.h"
 #include "cli.h"
-#include "dump.h"
-#include "gcore.h"
 #include "json.h"
-#include "task_cli.h"
 
-#define MAX_THREADS 65536
+/* An OS error naming what failed, as the library words them. */
+static struct ptwalk_error *os_error(int errnum, const char *what)
+{
+	return ptwalk_error_create(errnum == ENOMEM ? PTWALK_E_NOMEM : PTWALK_E_OS, "%s: %s", what,
+				   strerror(errnum));
+}
 
 /* An unnamed file in the directory of path; *tmp_name_ret is set (to be
  * unlinked on failure) only where O_TMPFILE is not supported. */
-static struct ptw_error *open_unnamed(const char *path, int *fd_ret, char **tmp_name_ret)
+static struct ptwalk_error *open_unnamed(const char *path, int *fd_ret, char **tmp_name_ret)
 {
 	char *copy = strdup(path), *dir;
 	int fd;
 
 	*tmp_name_ret = NULL;
 	if (!copy)
-		return &ptw_enomem;
+		return ptwalk_error_create(PTWALK_E_NOMEM, "out of memory");
 	dir = dirname(copy);
 	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
 	if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
@@ -36,7 +39,7 @@ static struct ptw_error *open_unnamed(const char *path, int *fd_ret, char **tmp_
 
 		if (!tmp) {
 			free(copy);
-			return &ptw_enomem;
+			return ptwalk_error_create(PTWALK_E_NOMEM, "out of memory");
 		}
 		sprintf(tmp, "%s.ptwalk-XXXXXX", path);
 		fd = mkstemp(tmp);
@@ -47,14 +50,19 @@ static struct ptw_error *open_unnamed(const char *path, int *fd_ret, char **tmp_
 	}
 	free(copy);
 	if (fd < 0)
-		return ptw_error_errno(errno, "%s: cannot create the core file", path);
+	{
+		char what[4096 + 32];
+
+		snprintf(what, sizeof(what), "%s: cannot create the core file", path);
+		return os_error(errno, what);
+	}
 	*fd_ret = fd;
 	return NULL;
 }
 
 /* Give the finished file its name: link the unnamed file (or rename the
  * temporary one); over an existing file only with force. */
-static struct ptw_error *name_file(int fd, const char *tmp_name, const char *path, bool force)
+static struct ptwalk_error *name_file(int fd, const char *tmp_name, const char *path, bool force)
 {
 	char proc[64];
 
@@ -64,26 +72,26 @@ static struct ptw_error *name_file(int fd, const char *tmp_name, const char *pat
 			return NULL;
 		}
 		if (!force)
-			return ptw_error_errno(errno, "%s", path);
+			return os_error(errno, path);
 		if (rename(tmp_name, path) != 0)
-			return ptw_error_errno(errno, "%s", path);
+			return os_error(errno, path);
 		return NULL;
 	}
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
 	if (linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0)
 		return NULL;
 	if (errno != EEXIST || !force)
-		return ptw_error_errno(errno, "%s", path);
+		return os_error(errno, path);
 	/* --force: a temporary name beside it, then rename over it. */
 	char *tmp = malloc(strlen(path) + 16);
 
 	if (!tmp)
-		return &ptw_enomem;
+		return ptwalk_error_create(PTWALK_E_NOMEM, "out of memory");
 	for (unsigned i = 0; i < 100; i++) {
 		sprintf(tmp, "%s.ptwalk-%u", path, (unsigned)getpid() + i);
 		if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) == 0) {
 			if (rename(tmp, path) != 0) {
-				struct ptw_error *err = ptw_error_errno(errno, "%s", path);
+				struct ptwalk_error *err = os_error(errno, path);
 
 				unlink(tmp);
 				free(tmp);
@@ -95,7 +103,7 @@ static struct ptw_error *name_file(int fd, const char *tmp_name, const char *pat
 		if (errno != EEXIST)
 			break;
 	}
-	struct ptw_error *err = ptw_error_errno(errno, "%s", tmp);
+	struct ptwalk_error *err = os_error(errno, tmp);
 
 	free(tmp);
 	return err;
@@ -103,17 +111,13 @@ static struct ptw_error *name_file(int fd, const char *tmp_name, const char *pat
 
 static int run_gcore(struct ptw_cli *cli)
 {
-	struct ptw_tctx tc;
-	struct ptw_task t;
-	struct ptw_geom g;
-	struct ptw_task *threads = NULL;
-	size_t nthreads = 0;
-	struct ptw_gcore_stats st;
-	struct ptw_error *err;
-	const struct ptw_regs_ops *regs;
+	struct ptwalk_dump *d = NULL;
+	struct ptwalk_space *space = NULL;
+	struct ptwalk_task t;
+	struct ptwalk_gcore_stats st;
+	struct ptwalk_error *err;
 	char *tmp_name = NULL;
 	int fd = -1;
-	FILE *out = NULL;
 	struct stat sb;
 
 	if (!cli->have_pid)
@@ -121,58 +125,22 @@ static int run_gcore(struct ptw_cli *cli)
 	if (!cli->output)
 		return ptw_cli_usage_error(cli, "where to: -o FILE is required");
 	if (!cli->force && lstat(cli->output, &sb) == 0)
-		return ptw_cli_fail(cli, ptw_error_create(PTW_E_OS, "%s exists: give --force to replace it", cli->output));
-	err = ptw_tctx_open(cli, NULL, &tc);
-	if (err)
-		return ptw_cli_fail(cli, err);
-	regs = tc.dump->arch == PTW_ARCH_ARM64 ? &ptw_regs_arm64 :
-	       tc.dump->arch == PTW_ARCH_X86_64 ? &ptw_regs_x86_64 : NULL;
-	if (!regs)
-		err = ptw_error_create(PTW_E_NOT_IMPLEMENTED, "gcore is not implemented for this arch");
+		return ptw_cli_fail_api(cli, ptwalk_error_create(PTWALK_E_OS, "%s exists: give --force to replace it",
+								 cli->output));
+	err = ptw_cli_open(cli, &d);
+	/* The process and its table first: no file for a pid that cannot be dumped. */
 	if (!err)
-		err = ptw_tctx_pid(&tc, cli->pid, &t, &g);
-	if (!err && !(threads = calloc(MAX_THREADS, sizeof(*threads))))
-		err = &ptw_enomem;
+		err = ptwalk_space_user_pid(d, cli->pid, &space);
+	ptwalk_space_close(space);
 	if (!err)
-		err = ptw_task_threads(&tc.mem, &tc.env.layout, &t, threads, MAX_THREADS, &nthreads, &tc.diag);
-	if (!err && nthreads == MAX_THREADS)
-		ptw_cli_warn(cli, "pid %" PRIu64 ": more than %d threads: the rest are left out", cli->pid, MAX_THREADS);
-	if (!err) {
-		/* the thread asked for first: gdb shows it as the current one */
-		for (size_t i = 0; i < nthreads; i++)
-			if (threads[i].addr == t.addr) {
-				struct ptw_task tmp = threads[0];
-
-				threads[0] = threads[i];
-				threads[i] = tmp;
-				break;
-			}
-		if (!nthreads)
-			threads[nthreads++] = t;
-	}
+		err = ptwalk_task_find(d, cli->pid, &t);
 	if (!err)
 		err = open_unnamed(cli->output, &fd, &tmp_name);
-	if (!err && !(out = fdopen(fd, "w")))
-		err = ptw_error_errno(errno, "%s", cli->output);
-	if (!err) {
-		struct ptw_gcore_input in = {
-			.vm = tc.vm, .mem = &tc.mem, .L = &tc.env.layout, .regs = regs, .user = &g,
-			.page_size = tc.dump->xlat.granule ? tc.dump->xlat.granule : 4096,
-			.threads = threads, .nthreads = nthreads,
-			.cpu_notes = tc.dump->src->cpus, .ncpu_notes = tc.dump->src->ncpus,
-			.init_task = tc.env.init_task,
-		};
-
-		setvbuf(out, NULL, _IOFBF, 1 << 20);
-		err = ptw_gcore_write(&in, out, &st, &tc.diag);
-		if (!err && fflush(out) != 0)
-			err = ptw_error_errno(errno, "writing %s", cli->output);
-	}
 	if (!err)
-		err = name_file(fileno(out), tmp_name, cli->output, cli->force);
-	if (out)
-		fclose(out);
-	else if (fd >= 0)
+		err = ptwalk_gcore(d, cli->pid, fd, &st);
+	if (!err)
+		err = name_file(fd, tmp_name, cli->output, cli->force);
+	if (fd >= 0)
 		close(fd);
 	if (err && tmp_name)
 		unlink(tmp_name);
@@ -204,9 +172,8 @@ static int run_gcore(struct ptw_cli *cli)
 			ptw_json_newline(&j);
 		}
 	}
-	free(threads);
-	ptw_tctx_close(&tc);
-	return err ? ptw_cli_fail(cli, err) : PTW_EXIT_OK;
+	ptw_cli_close(cli, d);
+	return err ? ptw_cli_fail_api(cli, err) : PTW_EXIT_OK;
 }
 
 const struct ptw_command ptw_cmd_gcore = {
