@@ -770,7 +770,7 @@ def main():
     r.add_argument("--ram-base", type=lambda s: int(s, 0), default=0x40000000)
     r.add_argument("--page-size", type=int, required=True)
     r.add_argument("--config", required=True)
-    r.add_argument("--config-keys", default=r"^CONFIG_(ARM64_(4K|16K|64K)_PAGES|ARM64_VA_BITS.*|ARM64_PA_BITS.*|PGTABLE_LEVELS|ARM64_LPA2|ARM64_LVA|ARM64_PAGE_SHIFT|PAGE_SHIFT|X86_5LEVEL|RANDOMIZE_BASE|RANDOMIZE_MEMORY|DYNAMIC_MEMORY_LAYOUT|RELOCATABLE|PAGE_TABLE_ISOLATION|TRANSPARENT_HUGEPAGE|SPARSEMEM_VMEMMAP|VMAP_STACK)$")
+    r.add_argument("--config-keys", default=r"^CONFIG_(ARM64_(4K|16K|64K)_PAGES|ARM64_VA_BITS.*|ARM64_PA_BITS.*|PGTABLE_LEVELS|ARM64_LPA2|ARM64_LVA|ARM64_PAGE_SHIFT|PAGE_SHIFT|X86_5LEVEL|RANDOMIZE_BASE|RANDOMIZE_MEMORY|DYNAMIC_MEMORY_LAYOUT|RELOCATABLE|PAGE_TABLE_ISOLATION|TRANSPARENT_HUGEPAGE|SPARSEMEM_VMEMMAP|VMAP_STACK|KASAN|KASAN_GENERIC|KASAN_SW_TAGS|KASAN_VMALLOC|KASAN_SHADOW_OFFSET)$")
     r.add_argument("--kernel-source", required=True)
     r.add_argument("--system-map")
     r.add_argument("--workdir", required=True)

@@ -1,5 +1,6 @@
 #!/bin/bash
-# KASAN's early shadow (issue 15), until a KASAN sample dump is in testdata:
+# KASAN's early shadow (issue 15), synthetic (testdata/arm64-kasan is the real
+# one, diffed by truth_ptdump.sh; this pins the layout by hand):
 # mm/kasan/init.c points every entry over the unpopulated shadow at one
 # kasan_early_shadow_{pud,pmd,pte} table of the level below, the last one
 # mapping kasan_early_shadow_page read-only everywhere. Here a 6.12-like
