@@ -4,7 +4,7 @@
  * synthetic layout of tests/check_task.c. Prints tasks seen and the best of
  * 10 walks in ms: the walker's own cost, without page-table walks or
  * decompression (bench/procs.sh times the real command on the sample dumps).
- *   cc -O2 -Isrc -Iarch -Itests -Ibuild/o2 bench/ps_synth.c build/o2/libptwalk.a $(LIBS) */
+ *   cc -O2 -Isrc -Iarch -Itests -Ibuild/o2 bench/ps_synth.c build/o2/.libs/libptwalk-internal.a $(LIBS) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -3,7 +3,7 @@
  * as the kernel lays one out (leaf_64 nodes of up to 15 entries under
  * arange_64 nodes of up to 10 children), in memory (tests/kmem_image.h).
  * Prints VMAs seen and the best of 10 walks in ms. Reported, not asserted.
- *   cc -O2 -Isrc -Iarch -Itests -Ibuild/o2 bench/vmas_synth.c build/o2/libptwalk.a $(LIBS) */
+ *   cc -O2 -Isrc -Iarch -Itests -Ibuild/o2 bench/vmas_synth.c build/o2/.libs/libptwalk-internal.a $(LIBS) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
