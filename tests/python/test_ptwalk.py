@@ -168,3 +168,20 @@ def test_errors(tmp_path):
     d.close()
     with pytest.raises(ValueError):
         d.info()
+
+
+def test_readme_example(monkeypatch):
+    """The README's Python session, as doctest runs it, from the source tree."""
+    import doctest
+    top = os.path.dirname(os.path.abspath(TESTDATA))
+    readme = os.path.join(top, "README")
+    if not os.path.exists(os.path.join(top, "testdata", "arm64-64k52-a57", DUMP)):
+        pytest.skip("no arm64-64k52-a57 sample dump")
+    with open(readme) as f:
+        text = f.read()
+    test = doctest.DocTestParser().get_doctest(text, {}, "README", readme, 0)
+    assert len(test.examples) >= 8
+    monkeypatch.chdir(top)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0
