@@ -689,9 +689,16 @@ static Suite *api_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(api_suite());
+	SRunner *sr;
 	int failed;
 
+	/* The cases are the sample dumps, which the release tarball (make
+	 * distcheck) leaves out: skipped, saying so. */
+	if (access(data("arm64-4k39", "truth.json"), R_OK) != 0) {
+		printf("no testdata/arm64-4k39: skipped\n");
+		return 77;
+	}
+	sr = srunner_create(api_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

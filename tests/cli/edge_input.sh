@@ -10,6 +10,9 @@ X="$TESTDATA/x86_64-deb61-4l/vmcore.kdump-zlib.flat"
 if ! command -v jq >/dev/null || ! command -v python3 >/dev/null; then
 	echo "1..0 # SKIP needs jq and python3"; exit 77
 fi
+if [ ! -f "$A" ] || [ ! -f "$X" ]; then
+	echo "1..0 # SKIP needs the sample dumps (testdata/, not in the release tarball)"; exit 77
+fi
 STEXT=$(jq -r '.symbols._stext' "$TESTDATA/arm64-64k52-a57/truth.json")
 
 # out_is EXPECTED DESCRIPTION: the last command's stdout is exactly EXPECTED.
