@@ -549,6 +549,12 @@ struct ptwalk_error *ptwalk_symbol_at(struct ptwalk_dump *dump, uint64_t address
 struct ptwalk_error *ptwalk_symbol_resolve(struct ptwalk_dump *dump, const char *text,
 					   uint64_t *address_ret);
 
+/** As ptwalk_symbol_resolve for "NAME+OFF" and "NAME-OFF", also giving the
+ * symbol NAME is (*base_ret) and the signed offset (*offset_ret). */
+struct ptwalk_error *ptwalk_symbol_resolve_parts(struct ptwalk_dump *dump, const char *text,
+						 struct ptwalk_symbol *base_ret, int64_t *offset_ret,
+						 uint64_t *address_ret);
+
 /* ------------------------------------------------------------------ */
 /* The kernel log (`ptwalk log`) */
 

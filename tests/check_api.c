@@ -410,6 +410,16 @@ START_TEST(symbols_arm64)
 	ck_assert_uint_eq(off, 0x18);
 	ck_assert_ptr_null(ptwalk_symbol_resolve(d, "linux_banner+0x18", &addr));
 	ck_assert_uint_eq(addr, 0xffffffe1c0e5930c + 0x18);
+	{
+		struct ptwalk_symbol base;
+		int64_t off2;
+
+		ck_assert_ptr_null(ptwalk_symbol_resolve_parts(d, "_end-0x10", &base, &off2, &addr));
+		ck_assert_str_eq(base.name, "_end");
+		ck_assert_int_eq(off2, -0x10);
+		ck_assert_uint_eq(addr, 0xffffffe1c10a0000 - 0x10); /* truth symbols: _end */
+	}
+	ck_assert(ptwalk_symbols_loaded(d));
 	ck_assert_ptr_null(ptwalk_symbol_resolve(d, "0x1234", &addr));
 	ck_assert_uint_eq(addr, 0x1234);
 	ck_assert(ptwalk_symbol_next_by_name(d, "swapper_pg_dir", &pos, &sym));

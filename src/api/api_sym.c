@@ -161,3 +161,19 @@ struct ptwalk_error *ptwalk_symbol_resolve(struct ptwalk_dump *d, const char *te
 		return ptw_api_error(err);
 	return ptw_api_error(ptw_symtab_resolve(st, text, address_ret));
 }
+
+struct ptwalk_error *ptwalk_symbol_resolve_parts(struct ptwalk_dump *d, const char *text,
+						 struct ptwalk_symbol *base_ret, int64_t *offset_ret,
+						 uint64_t *address_ret)
+{
+	const struct ptw_symtab *st;
+	struct ptw_symbol base;
+	struct ptw_error *err = table(d, &st);
+
+	if (!err)
+		err = ptw_symtab_resolve_parts(st, text, &base, offset_ret, address_ret);
+	if (err)
+		return ptw_api_error(err);
+	symbol_public(&base, base_ret);
+	return NULL;
+}

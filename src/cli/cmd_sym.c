@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api_cli.h"
 #include "cli.h"
 #include "format.h"
 #include "json.h"
@@ -17,7 +18,7 @@ static void type_text(char type, char buf[2])
 }
 
 /* offset is signed only for NAME-OFF past every symbol's span. */
-static void emit(const struct ptw_cli *cli, struct ptw_json *j, const struct ptw_symbol *s,
+static void emit(const struct ptw_cli *cli, struct ptw_json *j, const struct ptwalk_symbol *s,
 		 int64_t offset, bool by_address)
 {
 	uint64_t address = s->address + (uint64_t)offset;
@@ -30,7 +31,7 @@ static void emit(const struct ptw_cli *cli, struct ptw_json *j, const struct ptw
 		ptw_json_field_hex(j, "address", address);
 		ptw_json_field_string(j, "type", t);
 		ptw_json_field_i64(j, "offset", offset);
-		ptw_json_field_string(j, "source", ptw_sym_source_name(s->source));
+		ptw_json_field_string(j, "source", ptwalk_sym_source_name(s->source));
 		ptw_json_end_object(j);
 		ptw_json_newline(j);
 	} else if (by_address) {
@@ -46,34 +47,35 @@ static void emit(const struct ptw_cli *cli, struct ptw_json *j, const struct ptw
 }
 
 /* One NAME, NAME+OFF or ADDRESS argument; false when it names nothing. */
-static bool answer(const struct ptw_cli *cli, struct ptw_json *j, const struct ptw_symtab *st,
-		   const char *arg)
+static bool answer(const struct ptw_cli *cli, struct ptw_json *j, struct ptwalk_dump *d, const char *arg)
 {
-	struct ptw_symbol s, base;
+	struct ptwalk_symbol s, base;
 	size_t pos = 0;
 	uint64_t address, offset;
-	int64_t base_offset;
+	int64_t base_offset = 0;
 	bool any = false, expression = false;
-	struct ptw_error *err;
+	struct ptwalk_error *err;
 
 	if (!ptw_parse_u64(arg, &address)) {
 		/* Every symbol of that name (static functions repeat). */
-		while (ptw_symtab_next_by_name(st, arg, &pos, &s)) {
+		while (ptwalk_symbol_next_by_name(d, arg, &pos, &s)) {
 			emit(cli, j, &s, 0, false);
 			any = true;
 		}
 		if (any)
 			return true;
-		err = ptw_symtab_resolve_parts(st, arg, &base, &base_offset, &address);
+		err = ptwalk_symbol_resolve_parts(d, arg, &base, &base_offset, &address);
 		expression = true;
 		if (err) {
 			fflush(stdout);
-			ptw_cli_warn(cli, "%s", err->message);
-			ptw_error_destroy(err);
+			ptw_cli_warn(cli, "%s", ptwalk_error_message(err));
+			ptwalk_error_free(err);
 			return false;
 		}
 	}
-	if (!ptw_symtab_find_addr(st, address, &s, &offset)) {
+	err = ptwalk_symbol_at(d, address, &s, &offset);
+	if (err) {
+		ptwalk_error_free(err);
 		/* NAME+OFF past the symbol's span (beyond _end, say): the answer
 		 * is still the address it names, relative to NAME. */
 		if (expression) {
@@ -90,40 +92,46 @@ static bool answer(const struct ptw_cli *cli, struct ptw_json *j, const struct p
 
 static int run_sym(struct ptw_cli *cli)
 {
-	struct ptw_dump *dump;
-	const struct ptw_symtab *st;
+	struct ptwalk_dump *d;
 	struct ptw_json j;
 	unsigned unanswered = 0;
-	struct ptw_error *err;
+	struct ptwalk_error *err;
+	size_t count = 0;
 
 	if (cli->list ? cli->nargs > 1 : cli->nargs == 0)
 		return ptw_cli_usage_error(cli, cli->list ? "--list takes at most one GLOB"
 							  : "give a NAME, NAME+OFF or ADDRESS (or --list)");
-	err = ptw_cli_open_dump(cli, &dump);
+	err = ptw_cli_open(cli, &d);
 	if (err)
-		return ptw_cli_fail(cli, err);
-	err = ptw_cli_symbols(cli, dump, &st);
+		return ptw_cli_fail_api(cli, err);
+	err = ptw_cli_load_symbols(cli, d);
+	if (!err)
+		err = ptwalk_symbols_source(d, NULL, &count);
 	if (err) {
-		ptw_dump_close(dump);
-		return ptw_cli_fail(cli, err);
+		ptw_cli_close(cli, d);
+		return ptw_cli_fail_api(cli, err);
 	}
 	ptw_json_init(&j, stdout);
 	if (cli->list) {
 		const char *glob = cli->nargs ? cli->args[0] : NULL;
 
-		for (size_t i = 0; i < ptw_symtab_count(st); i++) {
-			struct ptw_symbol s;
+		for (size_t i = 0; i < count; i++) {
+			struct ptwalk_symbol s;
 
-			ptw_symtab_get(st, i, &s);
+			err = ptwalk_symbol_get(d, i, &s);
+			if (err) {
+				ptw_cli_close(cli, d);
+				return ptw_cli_fail_api(cli, err);
+			}
 			if (!glob || fnmatch(glob, s.name, 0) == 0)
 				emit(cli, &j, &s, 0, false);
 		}
 	} else {
 		for (size_t i = 0; i < cli->nargs; i++)
-			if (!answer(cli, &j, st, cli->args[i]))
+			if (!answer(cli, &j, d, cli->args[i]))
 				unanswered++;
 	}
-	ptw_dump_close(dump);
+	ptw_cli_close(cli, d);
 	return unanswered ? PTW_EXIT_UNANSWERED : PTW_EXIT_OK;
 }
 
