@@ -172,6 +172,7 @@ void ptw_dump_close(struct ptw_dump *dump)
 	ptw_error_destroy(dump->symbols_error);
 	ptw_warnings_free(&dump->warnings);
 	ptw_symtab_destroy(dump->symtab);
+	free(dump->lazy_name);
 	ptw_error_destroy(dump->xlat_error);
 	ptw_vmcoreinfo_free(&dump->vmcoreinfo);
 	ptw_source_close(dump->src);

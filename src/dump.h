@@ -58,6 +58,12 @@ struct ptw_dump {
 	bool symbols_tried;
 	struct ptw_symtab *symtab;
 	struct ptw_error *symbols_error;
+	/* Addresses named without loading the table (ptw_dump_name_address):
+	 * whether kallsyms passed the checks the load makes (0 not yet, 1
+	 * yes, -1 no), how many were named so, and the last name. */
+	int lazy_names_ok;
+	unsigned lazy_names;
+	char *lazy_name;
 };
 
 struct ptw_error *ptw_dump_open(const char *path, const struct ptw_dump_options *opts,

@@ -195,7 +195,7 @@ static bool is_global(char type)
 }
 
 /* Symbols that mark where a region ends: nothing lies "inside" them. */
-static bool is_end_marker(const char *name)
+bool ptw_sym_is_end_marker(const char *name)
 {
 	static const char *const exact[] = {
 		"_etext", "_edata", "_end", "_einittext", "_einitdata", "__end_rodata",
@@ -224,7 +224,7 @@ static bool names_addresses(const struct sym_entry *e)
 static bool better_name(const struct ptw_symtab *st, const struct sym_entry *cand,
 			const struct sym_entry *cur)
 {
-	bool cand_end = is_end_marker(entry_name(st, cand)), cur_end = is_end_marker(entry_name(st, cur));
+	bool cand_end = ptw_sym_is_end_marker(entry_name(st, cand)), cur_end = ptw_sym_is_end_marker(entry_name(st, cur));
 
 	if (cand_end != cur_end)
 		return !cand_end;
@@ -351,7 +351,7 @@ struct ptw_error *ptw_symtab_finish(struct ptw_symtab *st)
 		/* Without KALLSYMS_ALL a few linker markers (_etext as 'D') remain. */
 		if (!st->has_data && e->source != PTW_SYM_VMCOREINFO &&
 		    (t == 'D' || t == 'd' || t == 'B' || t == 'b' || t == 'R' || t == 'r') &&
-		    !is_end_marker(entry_name(st, e)))
+		    !ptw_sym_is_end_marker(entry_name(st, e)))
 			st->has_data = true;
 		if (!names_addresses(e))
 			continue;
@@ -490,7 +490,7 @@ bool ptw_symtab_find_addr(const struct ptw_symtab *st, uint64_t address, struct 
 		return false;
 	e = &st->entries[st->by_address[lo - 1]];
 	if (address != e->address) {
-		if (lo == st->nby_address || is_end_marker(entry_name(st, e)))
+		if (lo == st->nby_address || ptw_sym_is_end_marker(entry_name(st, e)))
 			return false;
 	}
 	fill_symbol(st, e, ret);

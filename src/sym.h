@@ -117,6 +117,18 @@ struct ptw_sym_summary {
 	char *refused_why;
 };
 
+/** The symbol va lies in, as ptw_symtab_find_addr on the dump's loaded
+ * table would answer, without loading it when that is cheap and certain:
+ * the table not loaded, no -k or -m, kallsyms passing the checks the load
+ * makes (ptw_kallsyms_probe's _stext, and every VMCOREINFO SYMBOL() name
+ * kallsyms has at VMCOREINFO's address), the plain case of
+ * ptw_kallsyms_find_addr, and no VMCOREINFO SYMBOL() between the symbol
+ * and va. *sure_ret false: ask the loaded table (after a few dozen
+ * answers, always: a batch is cheaper with it). ret->name is valid until
+ * the next call. */
+struct ptw_error *ptw_dump_name_address(struct ptw_dump *dump, uint64_t va, bool *sure_ret,
+					struct ptw_symbol *ret, uint64_t *offset_ret);
+
 /** Summarise the dump's symbols for info without decoding kallsyms' names
  * (ptw_kallsyms_probe); with -k or -m, or once loaded, from the table. */
 struct ptw_error *ptw_dump_symbols_summary(struct ptw_dump *dump, struct ptw_sym_summary *ret);
@@ -145,6 +157,13 @@ struct ptw_kallsyms_probe {
  * addresses; errors as ptw_kallsyms_load. */
 struct ptw_error *ptw_kallsyms_probe(struct ptw_dump *dump, struct ptw_kallsyms_probe *ret);
 
+/* The longest kallsyms name expanded (KSYM_NAME_LEN is 512 since 6.1). */
+#define PTW_KALLSYMS_NAME_MAX 1024
+
+/** Whether a symbol marks where a region ends (_etext, __stop_*, ...):
+ * it names only its own address. */
+bool ptw_sym_is_end_marker(const char *name);
+
 /* Where the kallsyms tables are (VMCOREINFO's SYMBOL() values). */
 struct ptw_kallsyms_where {
 	uint64_t num_syms, names, token_table, token_index;
@@ -168,6 +187,22 @@ struct ptw_kallsyms_reader {
 struct ptw_error *ptw_kallsyms_find_name(const struct ptw_kallsyms_reader *r,
 					 const struct ptw_kallsyms_where *w, const char *name,
 					 bool *found_ret, uint64_t *address_ret);
+/** The kallsyms symbol va lies in, without decoding the table: bisection
+ * of the address table, then one name expanded. *sure_ret is true only in
+ * the plain case (one kernel-half symbol at its address, a symbol after
+ * it that names addresses, not an end marker unless va is its address),
+ * where the answer is the loaded table's but for VMCOREINFO's SYMBOL()
+ * lines, which the caller weighs; otherwise the caller asks the loaded
+ * table. */
+struct ptw_error *ptw_kallsyms_find_addr(const struct ptw_kallsyms_reader *r,
+					 const struct ptw_kallsyms_where *w, uint64_t va, bool *sure_ret,
+					 char name_ret[PTW_KALLSYMS_NAME_MAX + 1], char *type_ret,
+					 uint64_t *address_ret);
+/** Whether kallsyms has a symbol named NAME at address, without decoding
+ * the table. */
+struct ptw_error *ptw_kallsyms_named_at(const struct ptw_kallsyms_reader *r,
+					 const struct ptw_kallsyms_where *w, const char *name,
+					 uint64_t address, bool *ret);
 /** ptw_kallsyms_find_name in the dump, at the tables VMCOREINFO names. */
 struct ptw_error *ptw_kallsyms_lookup_name(struct ptw_dump *dump, const char *name, bool *found_ret,
 					   uint64_t *address_ret);

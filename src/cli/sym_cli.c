@@ -44,6 +44,13 @@ bool ptw_cli_name_address(const struct ptw_cli *cli, struct ptw_dump *dump, uint
 		stext &= ~UINT64_C(0x1fffff);
 		if (va < stext || va - stext >= IMAGE_SPAN)
 			return false;
+		/* One address named from kallsyms without loading it all. */
+		bool sure = false;
+
+		err = ptw_dump_name_address(dump, va, &sure, sym_ret, offset_ret);
+		ptw_error_destroy(err);
+		if (sure)
+			return true;
 	}
 	err = ptw_cli_symbols(cli, dump, &st);
 	if (err) {

@@ -4,7 +4,8 @@
  * 32-byte header (u32 offsets in the image of num_syms, names, token_table,
  * token_index, offsets, relative_base; u8 flags, bit 0: addresses instead of
  * offsets; 7 bytes: the first name looked up), then the memory image, mapped
- * at 0x10000 (reads outside it fail). Three fixed names are looked up too. */
+ * at 0x10000 (reads outside it fail). Three fixed names are looked up too,
+ * and an address (from the name bytes) named and checked for _stext. */
 #include <stdint.h>
 #include <string.h>
 
@@ -61,6 +62,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint64_t address;
 		struct ptw_error *err = ptw_kallsyms_find_name(&r, &w, names[i], &found, &address);
 
+		ptw_error_destroy(err);
+	}
+	/* The address side: an address taken from the header's name bytes. */
+	{
+		uint64_t va = 0xffff000000000000u | (uint64_t)rd32(data + 25), address;
+		char name[PTW_KALLSYMS_NAME_MAX + 1], type;
+		bool sure, at;
+		struct ptw_error *err = ptw_kallsyms_find_addr(&r, &w, va, &sure, name, &type, &address);
+
+		ptw_error_destroy(err);
+		err = ptw_kallsyms_named_at(&r, &w, "_stext", va, &at);
 		ptw_error_destroy(err);
 	}
 	return 0;
