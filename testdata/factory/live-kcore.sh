@@ -8,7 +8,20 @@
 #   x86_64-small612        the small 6.12 kernel (x86_64-small612.config + PROC_KCORE)
 #   arm64-deb61-4k48       Debian 12's 6.1 arm64 kernel, -M virt -cpu max (4K pages, VA 48)
 # Env: PTWALK (a statically linked ptwalk), FACTORY (/work/factory),
-# KERNEL612 (bzImage of the small kernel), TIMEOUT (seconds, default 1500).
+# KERNEL612 (bzImage of the small kernel), TIMEOUT (seconds, default 1500),
+# KEEP=1 keeps the work directory.
+# A static ptwalk from a build directory (Debian 12 ships every library's .a;
+# snappy's needs libstdc++):
+#   x86-64: ../../configure PKG_CONFIG="pkg-config --static" LDFLAGS=-static LIBS="-lstdc++ -lm"
+#   arm64:  apt-get install gcc-aarch64-linux-gnu libelf-dev:arm64 libdw-dev:arm64
+#           zlib1g-dev:arm64 liblzo2-dev:arm64 libzstd-dev:arm64 libbpf-dev:arm64
+#           libbz2-dev:arm64 check:arm64 (dpkg --add-architecture arm64), then
+#           PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig
+#           PKG_CONFIG="pkg-config --static" ../../configure --host=aarch64-linux-gnu
+#           --without-snappy LDFLAGS=-static
+#   then make ptwalk.
+# The small 6.12 kernel: x86_64-small612.config with CONFIG_PROC_KCORE=y
+# (its dump case leaves it out), built as testdata/make-dumps builds it.
 set -euo pipefail
 case=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
