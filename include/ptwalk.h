@@ -615,19 +615,28 @@ struct ptwalk_task {
 	uint32_t cpu;
 	bool have_running;
 	bool running;              /**< on a CPU at the crash */
-	bool kthread;
+	bool kthread;              /**< PF_KTHREAD with have_flags; without, a guess from mm == 0 */
 	uint64_t mm;               /**< 0 for kernel threads */
 	bool have_pgd;
 	uint64_t pgd_pa;           /**< root of its user tree */
 };
 /** Return false to stop. */
 typedef bool ptwalk_task_fn(void *arg, const struct ptwalk_task *t);
-/** Every task from init_task, each thread group leader then its threads. */
+/** Every task from init_task, each thread group leader then its threads.
+ * Without task_struct.on_cpu in the layout, a single-threaded process is
+ * shown running (with its CPU) where a CPU note in user mode has a stack
+ * pointer in its VMAs and in no other process's; the rest stay unknown. */
 struct ptwalk_error *ptwalk_tasks(struct ptwalk_dump *dump, ptwalk_task_fn *fn, void *arg);
 /** The task with this pid (thread id). NOT_PRESENT when the dump has none. */
 struct ptwalk_error *ptwalk_task_find(struct ptwalk_dump *dump, uint64_t pid, struct ptwalk_task *ret);
-/** Where the task structure offsets came from: "types" or "inferred". */
-struct ptwalk_error *ptwalk_task_layout_source(struct ptwalk_dump *dump, const char **source_ret);
+/** What is known of the kernel's task structures. */
+struct ptwalk_task_layout_info {
+	const char *source;        /**< "types" (BTF, DWARF) or "inferred" */
+	bool have_threads;         /**< thread lists readable: threads are listed, not only leaders */
+	bool have_on_cpu;          /**< task_struct.on_cpu known: running is read, not worked out */
+};
+/** Where the task structure offsets came from, and what they cover. */
+struct ptwalk_error *ptwalk_task_layout(struct ptwalk_dump *dump, struct ptwalk_task_layout_info *ret);
 
 /* vm_flags bits (include/linux/mm.h) */
 #define PTWALK_VM_READ 0x1u

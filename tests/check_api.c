@@ -515,7 +515,7 @@ START_TEST(tasks_arm64)
 	struct task_count c = { 0 };
 	struct vma_seen v = { 0 };
 	struct ptwalk_task t;
-	const char *layout;
+	struct ptwalk_task_layout_info layout;
 	unsigned warnings = 0;
 
 	ptwalk_dump_set_warning_handler(d, count_warning, &warnings, 20);
@@ -529,8 +529,8 @@ START_TEST(tasks_arm64)
 	ck_assert(t.have_pgd);
 	ck_assert_uint_eq(t.pgd_pa, 0x41068000); /* truth ttbr0 */
 	check_error(ptwalk_task_find(d, 99999, &t), PTWALK_E_NOT_PRESENT);
-	ck_assert_ptr_null(ptwalk_task_layout_source(d, &layout));
-	ck_assert_str_eq(layout, "inferred"); /* no BTF in this kernel */
+	ck_assert_ptr_null(ptwalk_task_layout(d, &layout));
+	ck_assert_str_eq(layout.source, "inferred"); /* no BTF in this kernel */
 	ck_assert_ptr_null(ptwalk_vmas(d, 65, on_vma, &v));
 	ck_assert_uint_gt(v.n, 3);
 	ck_assert(v.saw_a);

@@ -43,9 +43,56 @@ static void task_public(const struct ptw_task *t, struct ptwalk_task *p)
 	p->pgd_pa = t->pgd_pa;
 }
 
+/* Without task_struct.on_cpu: the mm each CPU note's user stack pointer
+ * lies in, and how many tasks have it (a first pass over the list), so the
+ * one task of a single-threaded process can be marked running. */
+struct running_guess {
+	size_t ncpus;
+	uint64_t *mm;      /* per CPU note, 0: none */
+	size_t *users;     /* per CPU note: tasks with that mm */
+};
+
+static bool count_users(void *arg, const struct ptw_task *t)
+{
+	struct running_guess *g = arg;
+
+	for (size_t c = 0; c < g->ncpus; c++)
+		if (g->mm[c] && t->mm == g->mm[c])
+			g->users[c]++;
+	return true;
+}
+
+static void guess_running(struct ptwalk_dump *d, struct running_guess *g)
+{
+	const struct ptw_source *src = d->d->src;
+	const struct ptw_regs_ops *regs = d->d->arch == PTW_ARCH_ARM64 ? &ptw_regs_arm64 :
+					  d->d->arch == PTW_ARCH_X86_64 ? &ptw_regs_x86_64 : NULL;
+	struct ptw_error *err;
+
+	memset(g, 0, sizeof(*g));
+	if (!regs || !src->ncpus)
+		return;
+	g->mm = calloc(src->ncpus, sizeof(*g->mm));
+	g->users = calloc(src->ncpus, sizeof(*g->users));
+	if (!g->mm || !g->users)
+		goto none;
+	g->ncpus = src->ncpus;
+	err = ptw_notes_user_mms(&d->mem, &d->env.layout, d->env.init_task, regs, src->cpus, src->ncpus, g->mm);
+	if (!err) /* the walk proper warns about bad elements; this one counts quietly */
+		err = ptw_tasks_walk(&d->mem, &d->env.layout, d->env.init_task, NULL, count_users, g, NULL);
+	if (!err)
+		return;
+	ptw_error_destroy(err);
+none:
+	free(g->mm);
+	free(g->users);
+	memset(g, 0, sizeof(*g));
+}
+
 struct task_visit {
 	ptwalk_task_fn *fn;
 	void *arg;
+	const struct running_guess *guess;
 };
 
 static bool visit_task(void *arg, const struct ptw_task *t)
@@ -54,19 +101,32 @@ static bool visit_task(void *arg, const struct ptw_task *t)
 	struct ptwalk_task p;
 
 	task_public(t, &p);
+	for (size_t c = 0; v->guess && c < v->guess->ncpus; c++)
+		if (v->guess->mm[c] && t->mm == v->guess->mm[c] && v->guess->users[c] == 1) {
+			p.have_running = true;
+			p.running = true;
+			p.have_cpu = true;
+			p.cpu = (uint32_t)c;
+		}
 	return v->fn(v->arg, &p);
 }
 
 struct ptwalk_error *ptwalk_tasks(struct ptwalk_dump *d, ptwalk_task_fn *fn, void *arg)
 {
-	struct ptw_task_limits lim = { .max_tasks = PTW_TASK_MAX_DEFAULT };
 	struct task_visit v = { .fn = fn, .arg = arg };
+	struct running_guess g = { 0 };
 	struct ptw_error *err = ptw_api_task_env(d);
 
 	if (err)
 		return ptw_api_error(err);
-	return ptw_api_error(ptw_tasks_walk(&d->mem, &d->env.layout, d->env.init_task, &lim, visit_task, &v,
-					    &d->diag));
+	if (!d->env.layout.have_on_cpu) {
+		guess_running(d, &g);
+		v.guess = &g;
+	}
+	err = ptw_tasks_walk(&d->mem, &d->env.layout, d->env.init_task, NULL, visit_task, &v, &d->diag);
+	free(g.mm);
+	free(g.users);
+	return ptw_api_error(err);
 }
 
 static struct ptw_error *find_task(struct ptwalk_dump *d, uint64_t pid, struct ptw_task *ret)
@@ -89,13 +149,15 @@ struct ptwalk_error *ptwalk_task_find(struct ptwalk_dump *d, uint64_t pid, struc
 	return NULL;
 }
 
-struct ptwalk_error *ptwalk_task_layout_source(struct ptwalk_dump *d, const char **source_ret)
+struct ptwalk_error *ptwalk_task_layout(struct ptwalk_dump *d, struct ptwalk_task_layout_info *ret)
 {
 	struct ptw_error *err = ptw_api_task_env(d);
 
 	if (err)
 		return ptw_api_error(err);
-	*source_ret = d->env.layout.source;
+	ret->source = d->env.layout.source;
+	ret->have_threads = d->env.layout.have_threads;
+	ret->have_on_cpu = d->env.layout.have_on_cpu;
 	return NULL;
 }
 

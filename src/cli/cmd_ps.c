@@ -4,27 +4,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_cli.h"
 #include "cli.h"
-#include "dump.h"
 #include "json.h"
-#include "regs.h"
-#include "task_cli.h"
 
 struct ps_out {
-	struct ptw_tctx *tc;
 	struct ptw_json json;
 	bool json_mode;
-	struct ptw_task *tasks;
+	const char *layout;
+	struct ptwalk_task *tasks;
 	size_t n, cap;
 	bool nomem;
-	bool collect;   /* JSON too: running is worked out after the walk */
 };
 
-static void print_json(struct ps_out *o, const struct ptw_task *t)
+static void print_json(struct ps_out *o, const struct ptwalk_task *t)
 {
 	struct ptw_json *j = &o->json;
-	bool known;
-	bool kthread = ptw_task_is_kthread(t, &known);
 
 	ptw_json_begin_object(j);
 	ptw_json_field_i64(j, "pid", t->pid);
@@ -58,26 +53,27 @@ static void print_json(struct ps_out *o, const struct ptw_task *t)
 		ptw_json_field_bool(j, "running", t->running);
 	else
 		ptw_json_field_null(j, "running");
-	if (known)
-		ptw_json_field_bool(j, "kthread", kthread);
+	/* Kernel thread or not is known from PF_KTHREAD only. */
+	if (t->have_flags)
+		ptw_json_field_bool(j, "kthread", t->kthread);
 	else
 		ptw_json_field_null(j, "kthread");
-	ptw_json_field_string(j, "struct_layout", o->tc->env.layout.source);
+	ptw_json_field_string(j, "struct_layout", o->layout);
 	ptw_json_end_object(j);
 	ptw_json_newline(j);
 }
 
-static bool on_task(void *arg, const struct ptw_task *t)
+static bool on_task(void *arg, const struct ptwalk_task *t)
 {
 	struct ps_out *o = arg;
 
-	if (o->json_mode && !o->collect) {
+	if (o->json_mode) {
 		print_json(o, t);
 		return true;
 	}
 	if (o->n == o->cap) {
 		size_t ncap = o->cap ? o->cap * 2 : 256;
-		struct ptw_task *n = realloc(o->tasks, ncap * sizeof(*n));
+		struct ptwalk_task *n = realloc(o->tasks, ncap * sizeof(*n));
 
 		if (!n) {
 			o->nomem = true;
@@ -92,7 +88,7 @@ static bool on_task(void *arg, const struct ptw_task *t)
 
 static int cmp_pid(const void *a, const void *b)
 {
-	const struct ptw_task *x = a, *y = b;
+	const struct ptwalk_task *x = a, *y = b;
 
 	if (x->pid != y->pid)
 		return x->pid < y->pid ? -1 : 1;
@@ -103,9 +99,7 @@ static void print_text(const struct ps_out *o)
 {
 	printf("   PID    PPID  CPU       TASK        ST  COMM\n");
 	for (size_t i = 0; i < o->n; i++) {
-		const struct ptw_task *t = &o->tasks[i];
-		bool known;
-		bool kthread = ptw_task_is_kthread(t, &known);
+		const struct ptwalk_task *t = &o->tasks[i];
 		char ppid[16], cpu[16];
 
 		if (t->have_ppid)
@@ -118,79 +112,40 @@ static void print_text(const struct ps_out *o)
 			snprintf(cpu, sizeof(cpu), "-");
 		printf("%c%6" PRId32 " %7s %4s  %016" PRIx64 "  %-2c  %s%s%s\n",
 		       t->have_running && t->running ? '>' : ' ', t->pid, ppid, cpu, t->addr,
-		       t->have_state ? t->state : '?', known && kthread ? "[" : "", t->comm,
-		       known && kthread ? "]" : "");
+		       t->have_state ? t->state : '?', t->have_flags && t->kthread ? "[" : "", t->comm,
+		       t->have_flags && t->kthread ? "]" : "");
 	}
-}
-
-/* Without task_struct.on_cpu: a CPU note in user mode whose stack pointer
- * lies in exactly one process's VMAs marks that process running on that
- * CPU, when it has one thread; the other tasks stay unknown. */
-static void mark_running_from_notes(struct ptw_tctx *tc, struct ps_out *o)
-{
-	struct ptw_source *src = tc->dump->src;
-	const struct ptw_regs_ops *regs = tc->dump->arch == PTW_ARCH_ARM64 ? &ptw_regs_arm64 :
-					  tc->dump->arch == PTW_ARCH_X86_64 ? &ptw_regs_x86_64 : NULL;
-	uint64_t *mms;
-	struct ptw_error *err;
-
-	if (!regs || !src->ncpus || !(mms = calloc(src->ncpus, sizeof(*mms))))
-		return;
-	err = ptw_notes_user_mms(&tc->mem, &tc->env.layout, tc->env.init_task, regs, src->cpus, src->ncpus, mms);
-	if (err) {
-		ptw_error_destroy(err);
-		free(mms);
-		return;
-	}
-	for (size_t c = 0; c < src->ncpus; c++) {
-		size_t users = 0, at = 0;
-
-		if (!mms[c])
-			continue;
-		for (size_t i = 0; i < o->n; i++)
-			if (o->tasks[i].mm == mms[c]) {
-				users++;
-				at = i;
-			}
-		if (users == 1) {
-			o->tasks[at].have_running = true;
-			o->tasks[at].running = true;
-			o->tasks[at].have_cpu = true;
-			o->tasks[at].cpu = (uint32_t)c;
-		}
-	}
-	free(mms);
 }
 
 static int run_ps(struct ptw_cli *cli)
 {
-	struct ptw_tctx tc;
-	struct ps_out o = { .tc = &tc, .json_mode = cli->json };
-	struct ptw_error *err = ptw_tctx_open(cli, NULL, &tc);
+	struct ptwalk_dump *d = NULL;
+	struct ptwalk_task_layout_info layout;
+	struct ps_out o = { .json_mode = cli->json };
+	struct ptwalk_error *err = ptw_cli_open(cli, &d);
 
-	if (err)
-		return ptw_cli_fail(cli, err);
+	if (!err)
+		err = ptwalk_task_layout(d, &layout);
+	if (err) {
+		ptw_cli_close(cli, d);
+		return ptw_cli_fail_api(cli, err);
+	}
+	o.layout = layout.source;
 	ptw_json_init(&o.json, stdout);
-	if (!tc.env.layout.have_threads)
+	if (!layout.have_threads)
 		ptw_cli_warn(cli, "the thread lists could not be read (task_struct.thread_node not known): only thread-group leaders are listed");
-	if (!strcmp(tc.env.layout.source, "inferred") && !cli->json)
+	if (!strcmp(layout.source, "inferred") && !cli->json)
 		ptw_cli_warn(cli, "no types in the dump: structure offsets inferred from init_task and the task list");
-	o.collect = !tc.env.layout.have_on_cpu;
-	err = ptw_tasks_walk(&tc.mem, &tc.env.layout, tc.env.init_task, NULL, on_task, &o, &tc.diag);
+	err = ptwalk_tasks(d, on_task, &o);
 	if (!err && o.nomem)
-		err = &ptw_enomem;
-	if (!err && o.collect)
-		mark_running_from_notes(&tc, &o);
-	if (!err && cli->json && o.collect)
-		for (size_t i = 0; i < o.n; i++)
-			print_json(&o, &o.tasks[i]);
+		err = ptwalk_error_create(PTWALK_E_NOMEM, "out of memory");
 	if (!err && !cli->json) {
 		qsort(o.tasks, o.n, sizeof(*o.tasks), cmp_pid);
 		print_text(&o);
 	}
 	free(o.tasks);
-	ptw_tctx_close(&tc);
-	return err ? ptw_cli_fail(cli, err) : PTW_EXIT_OK;
+	ptw_cli_close(cli, d);
+	return err ? ptw_cli_fail_api(cli, err) : PTW_EXIT_OK;
 }
 
 const struct ptw_command ptw_cmd_ps = {
