@@ -66,6 +66,7 @@ def main():
         off = (va - PAGE_OFFSET + data_offset) & 0xFFFFFFFFFFFFFFFF
         phdrs += struct.pack("<IIQQQQQQ", 1, 7, off, va, pa, size, size, 4096)
 
+    print("data_offset %d" % data_offset)
     with open(out, "wb") as f, open(image, "rb") as img:
         f.write(ehdr + phdrs + notes)
         for start, end in ram:
