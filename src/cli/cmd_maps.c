@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "json.h"
+#include "layout_symbols.h"
 #include "maps.h"
 #include "xlat_cli.h"
 
@@ -227,6 +228,8 @@ static int run_maps(struct ptw_cli *cli)
 			ptw_error_destroy(err);
 			start = -(UINT64_C(1) << c.x->kernel.va_bits);
 		} else {
+			/* the kernel's own markers, where its symbols name them */
+			ptw_dump_x86_64_kernel_markers(c.dump, &view);
 			o.view = &view;
 			start = view.start;
 		}
