@@ -473,6 +473,18 @@ struct ptwalk_error *ptwalk_maps(struct ptwalk_space *space, enum ptwalk_tree tr
  * of the kernel half, when the dump's configuration gives no region markers. */
 bool ptwalk_maps_ptdump_start(struct ptwalk_space *space, uint64_t *start_ret);
 
+/** Pages of one tree's range, by what the table says of them. */
+struct ptwalk_page_counts {
+	uint64_t present;          /**< mapped, and in the dump */
+	uint64_t not_present;      /**< not mapped */
+	uint64_t not_in_dump;      /**< mapped (or under a table) the dump lacks */
+	uint64_t bad_table;        /**< under a descriptor the architecture forbids */
+};
+/** Count the pages (of the translation granule) of [start, end) in one tree
+ * of space. */
+struct ptwalk_error *ptwalk_count_pages(struct ptwalk_space *space, enum ptwalk_tree tree, uint64_t start,
+					uint64_t end, struct ptwalk_page_counts *ret);
+
 /* ------------------------------------------------------------------ */
 /* Auditing the tables (`ptwalk check`) */
 
@@ -634,6 +646,7 @@ struct ptwalk_task_layout_info {
 	const char *source;        /**< "types" (BTF, DWARF) or "inferred" */
 	bool have_threads;         /**< thread lists readable: threads are listed, not only leaders */
 	bool have_on_cpu;          /**< task_struct.on_cpu known: running is read, not worked out */
+	bool have_vma_file;        /**< VMAs' file, offset, device, inode and path can be read */
 };
 /** Where the task structure offsets came from, and what they cover. */
 struct ptwalk_error *ptwalk_task_layout(struct ptwalk_dump *dump, struct ptwalk_task_layout_info *ret);

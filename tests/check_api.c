@@ -534,6 +534,17 @@ START_TEST(tasks_arm64)
 	ck_assert_ptr_null(ptwalk_vmas(d, 65, on_vma, &v));
 	ck_assert_uint_gt(v.n, 3);
 	ck_assert(v.saw_a);
+	{
+		/* region A: 16 pages, all touched (truth processes[0]) */
+		struct ptwalk_space *s;
+		struct ptwalk_page_counts pc;
+
+		ck_assert_ptr_null(ptwalk_space_user_pid(d, 65, &s));
+		ck_assert_ptr_null(ptwalk_count_pages(s, PTWALK_TREE_USER, 0x7f96954000, 0x7f96954000 + 65536, &pc));
+		ck_assert_uint_eq(pc.present, 16);
+		ck_assert_uint_eq(pc.not_present + pc.not_in_dump + pc.bad_table, 0);
+		ptwalk_space_close(s);
+	}
 	check_error(ptwalk_vmas(d, 2, on_vma, &v), PTWALK_E_NOT_PRESENT);
 	check_error(ptwalk_vmas(d, 99999, on_vma, &v), PTWALK_E_NOT_PRESENT);
 	ck_assert_uint_eq(warnings, 0);

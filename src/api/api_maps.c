@@ -243,3 +243,40 @@ bool ptwalk_maps_ptdump_start(struct ptwalk_space *s, uint64_t *start_ret)
 	*start_ret = view.start;
 	return true;
 }
+
+struct ptwalk_error *ptwalk_count_pages(struct ptwalk_space *s, enum ptwalk_tree tree, uint64_t start,
+					uint64_t end, struct ptwalk_page_counts *ret)
+{
+	const struct ptw_geom *g = tree == PTWALK_TREE_USER ? (s->have_user ? &s->user : NULL) : &s->x->kernel;
+	uint64_t gran = s->x->granule ? s->x->granule : 4096;
+	struct ptwalk_page_counts pc = { 0 };
+	struct ptw_walk_iter it;
+	struct ptw_walk_result r;
+	bool done = false;
+
+	if (!g)
+		return ptw_api_error(ptw_error_create(PTW_E_INVALID_ARGUMENT, "the space has no user tree"));
+	ptw_walk_iter_init(&it, s->w, g, start, end);
+	for (;;) {
+		struct ptw_error *err = ptw_walk_next(&it, &r, &done);
+		uint64_t lo, hi, n;
+
+		if (err)
+			return ptw_api_error(err);
+		if (done)
+			break;
+		lo = r.range_start > start ? r.range_start : start;
+		hi = (r.range_end == 0 || (end && r.range_end > end)) ? end : r.range_end;
+		if (hi <= lo)
+			continue;
+		n = (hi - lo + gran - 1) / gran;
+		switch (r.status) {
+		case PTW_WALK_OK: pc.present += n; break;
+		case PTW_WALK_NOT_IN_DUMP: pc.not_in_dump += n; break;
+		case PTW_WALK_BAD_TABLE: pc.bad_table += n; break;
+		default: pc.not_present += n; break;
+		}
+	}
+	*ret = pc;
+	return NULL;
+}

@@ -158,6 +158,7 @@ struct ptwalk_error *ptwalk_task_layout(struct ptwalk_dump *d, struct ptwalk_tas
 	ret->source = d->env.layout.source;
 	ret->have_threads = d->env.layout.have_threads;
 	ret->have_on_cpu = d->env.layout.have_on_cpu;
+	ret->have_vma_file = d->env.layout.have_vma_file;
 	return NULL;
 }
 

@@ -3,74 +3,32 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api_cli.h"
 #include "cli.h"
-#include "dump.h"
 #include "json.h"
-#include "task_cli.h"
-#include "vma.h"
-#include "vmem.h"
-#include "walk.h"
 
 struct vmas_out {
-	struct ptw_tctx *tc;
 	const struct ptw_cli *cli;
 	struct ptw_json json;
-	struct ptw_geom g;
-	struct ptw_walker *w;
+	struct ptwalk_space *space;
+	unsigned granule;
 	uint64_t count;
-	struct ptw_error *err;
+	struct ptwalk_error *err;
 };
 
-struct page_counts {
-	uint64_t present, not_present, not_in_dump, bad;
-};
-
-/* Pages of [start, end) by what the process's table says of them. */
-static struct ptw_error *count_pages(struct vmas_out *o, uint64_t start, uint64_t end,
-				     struct page_counts *pc)
-{
-	uint64_t gran = o->tc->dump->xlat.granule ? o->tc->dump->xlat.granule : 4096;
-	struct ptw_walk_iter it;
-	struct ptw_walk_result r;
-	bool done = false;
-
-	memset(pc, 0, sizeof(*pc));
-	ptw_walk_iter_init(&it, o->w, &o->g, start, end);
-	for (;;) {
-		struct ptw_error *err = ptw_walk_next(&it, &r, &done);
-		uint64_t lo, hi, n;
-
-		if (err)
-			return err;
-		if (done)
-			break;
-		lo = r.range_start > start ? r.range_start : start;
-		hi = (r.range_end == 0 || r.range_end > end) ? end : r.range_end;
-		if (hi <= lo)
-			continue;
-		n = (hi - lo + gran - 1) / gran;
-		switch (r.status) {
-		case PTW_WALK_OK: pc->present += n; break;
-		case PTW_WALK_NOT_IN_DUMP: pc->not_in_dump += n; break;
-		case PTW_WALK_BAD_TABLE: pc->bad += n; break;
-		default: pc->not_present += n; break;
-		}
-	}
-	return NULL;
-}
-
-static bool on_vma(void *arg, const struct ptw_vma *v)
+static bool on_vma(void *arg, const struct ptwalk_vma *v)
 {
 	struct vmas_out *o = arg;
 	uint64_t page_shift = 12;
-	struct page_counts pc;
-	char perms[5];
+	struct ptwalk_page_counts pc;
+	const char *perms = v->perms;
+	bool have_name = v->name != NULL;
 
-	for (uint64_t g = o->tc->dump->xlat.granule; g > 1 && g >> page_shift > 1; )
+	for (uint64_t g = o->granule; g > 1 && g >> page_shift > 1; )
 		page_shift++;
-	ptw_vma_perms(v, perms);
 	o->count++;
-	if (o->cli->pages && (o->err = count_pages(o, v->start, v->end, &pc)))
+	if (o->cli->pages &&
+	    (o->err = ptwalk_count_pages(o->space, PTWALK_TREE_USER, v->start, v->end, &pc)))
 		return false;
 	if (o->cli->json) {
 		struct ptw_json *j = &o->json;
@@ -93,7 +51,7 @@ static bool on_vma(void *arg, const struct ptw_vma *v)
 			ptw_json_field_null(j, "dev");
 			ptw_json_field_null(j, "inode");
 		}
-		if (v->have_name)
+		if (have_name)
 			ptw_json_field_string(j, "path", v->name);
 		else
 			ptw_json_field_null(j, "path");
@@ -106,7 +64,7 @@ static bool on_vma(void *arg, const struct ptw_vma *v)
 			ptw_json_field_u64(j, "present", pc.present);
 			ptw_json_field_u64(j, "not_present", pc.not_present);
 			ptw_json_field_u64(j, "not_in_dump", pc.not_in_dump);
-			ptw_json_field_u64(j, "bad_table", pc.bad);
+			ptw_json_field_u64(j, "bad_table", pc.bad_table);
 			ptw_json_end_object(j);
 		}
 		ptw_json_end_object(j);
@@ -130,42 +88,51 @@ static bool on_vma(void *arg, const struct ptw_vma *v)
 	else
 		n += snprintf(line + n, sizeof(line) - (size_t)n, " ??:?? ? ");
 	fputs(line, stdout);
-	if (v->have_name || (v->file && !v->have_name)) {
+	if (have_name || (v->file && !have_name)) {
 		for (int k = n; k < 72; k++)
 			putchar(' ');
-		printf(" %s", v->have_name ? v->name : "?");
+		printf(" %s", have_name ? v->name : "?");
 	}
 	if (o->cli->pages)
 		printf("  present=%" PRIu64 " not-present=%" PRIu64 " not-in-dump=%" PRIu64 "%s", pc.present,
-		       pc.not_present, pc.not_in_dump, pc.bad ? " bad-table" : "");
+		       pc.not_present, pc.not_in_dump, pc.bad_table ? " bad-table" : "");
 	putchar('\n');
 	return true;
 }
 
 static int run_vmas(struct ptw_cli *cli)
 {
-	struct ptw_tctx tc;
-	struct vmas_out o = { .tc = &tc, .cli = cli };
-	struct ptw_task t;
-	struct ptw_error *err;
+	struct vmas_out o = { .cli = cli };
+	struct ptwalk_dump *d = NULL;
+	struct ptwalk_task_layout_info layout;
+	struct ptwalk_info info;
+	struct ptwalk_error *err;
 
 	if (!cli->have_pid)
 		return ptw_cli_usage_error(cli, "which process: --pid PID is required");
-	err = ptw_tctx_open(cli, NULL, &tc);
-	if (err)
-		return ptw_cli_fail(cli, err);
+	err = ptw_cli_open(cli, &d);
+	if (!err)
+		err = ptwalk_task_layout(d, &layout);
+	if (err) {
+		ptw_cli_close(cli, d);
+		return ptw_cli_fail_api(cli, err);
+	}
+	ptwalk_dump_info(d, &info);
+	o.granule = info.xlat.granule;
 	ptw_json_init(&o.json, stdout);
-	err = ptw_tctx_pid(&tc, cli->pid, &t, cli->pages ? &o.g : NULL);
+	/* The process, with its table (for --pages): unknown pids and
+	 * kernel threads fail here. */
+	err = ptwalk_space_user_pid(d, cli->pid, &o.space);
 	if (!err) {
-		o.w = ptw_vmem_walker(tc.vm);
-		if (!tc.env.layout.have_vma_file)
+		if (!layout.have_vma_file)
 			ptw_cli_warn(cli, "no types in the dump: the offset, device, inode and path of each VMA are not known");
-		err = ptw_vmas_walk(&tc.mem, &tc.env.layout, t.mm, PTW_VMA_MAX_DEFAULT, on_vma, &o, &tc.diag);
+		err = ptwalk_vmas(d, cli->pid, on_vma, &o);
 	}
 	if (!err)
 		err = o.err;
-	ptw_tctx_close(&tc);
-	return err ? ptw_cli_fail(cli, err) : PTW_EXIT_OK;
+	ptwalk_space_close(o.space);
+	ptw_cli_close(cli, d);
+	return err ? ptw_cli_fail_api(cli, err) : PTW_EXIT_OK;
 }
 
 const struct ptw_command ptw_cmd_vmas = {
