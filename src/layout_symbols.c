@@ -114,16 +114,16 @@ static const char *const x86_64_marker_names[] = {
 
 /* The marker name at VA, as one of x86_64_marker_names; NULL when it is
  * not one of them or cannot be read. */
-static const char *known_marker_name(struct ptw_vmem *vm, uint64_t va)
+static const char *known_marker_name(const struct ptw_mem_reader *r, uint64_t va)
 {
 	char buf[32];
-	struct ptw_error *err = ptw_vmem_read(vm, va, buf, sizeof(buf));
+	struct ptw_error *err = r->read(r->arg, va, buf, sizeof(buf));
 
 	if (err) {
 		/* a name near the end of a mapped page: read it byte by byte */
 		ptw_error_destroy(err);
 		for (size_t i = 0; i < sizeof(buf); i++) {
-			err = ptw_vmem_read(vm, va + i, &buf[i], 1);
+			err = r->read(r->arg, va + i, &buf[i], 1);
 			if (err) {
 				ptw_error_destroy(err);
 				return NULL;
@@ -140,30 +140,20 @@ static const char *known_marker_name(struct ptw_vmem *vm, uint64_t va)
 	return NULL;
 }
 
-bool ptw_dump_x86_64_kernel_markers(struct ptw_dump *dump, struct ptw_ptdump_view *view)
+bool ptw_x86_64_markers_decode(const struct ptw_mem_reader *r, uint64_t array, struct ptw_ptdump_view *view)
 {
 	struct ptw_ptdump_view v = *view;
-	struct ptw_vmem *vm;
-	struct ptw_error *err;
-	uint64_t array;
 	unsigned n = 0;
 	bool ok = false;
 
-	if (!dump->have_xlat || dump->arch != PTW_ARCH_X86_64 || !symbol_address(dump, "address_markers", &array))
-		return false;
-	err = ptw_vmem_create(dump, &vm);
-	if (err) {
-		ptw_error_destroy(err);
-		return false;
-	}
 	memset(v.max_lines, 0, sizeof(v.max_lines));
 	/* struct addr_marker { unsigned long start_address; const char *name;
 	 * unsigned long max_lines; }, ended by { -1, NULL }; pt_dump_init()
 	 * has set the addresses KASLR chose. */
 	for (unsigned i = 0; i <= PTW_MAX_MARKERS; i++) {
 		uint64_t e[3];
+		struct ptw_error *err = r->read(r->arg, array + i * sizeof(e), e, sizeof(e));
 
-		err = ptw_vmem_read(vm, array + i * sizeof(e), e, sizeof(e));
 		if (err) {
 			ptw_error_destroy(err);
 			break;
@@ -172,18 +162,42 @@ bool ptw_dump_x86_64_kernel_markers(struct ptw_dump *dump, struct ptw_ptdump_vie
 			ok = n >= 2 && e[0] == UINT64_MAX;
 			break;
 		}
-		if (i == PTW_MAX_MARKERS || (v.m[n].name = known_marker_name(vm, e[1])) == NULL ||
+		if (i == PTW_MAX_MARKERS || (v.m[n].name = known_marker_name(r, e[1])) == NULL ||
 		    e[2] > UINT32_MAX)
 			break;
 		v.m[n].start = e[0];
 		v.max_lines[n] = (unsigned)e[2];
 		n++;
 	}
-	ptw_vmem_destroy(vm);
 	/* The walk starts at the first marker; the kernel's is at 0. */
 	if (!ok || v.m[0].start != view->start)
 		return false;
 	v.n = n;
 	*view = v;
 	return true;
+}
+
+static struct ptw_error *vmem_reader(void *arg, uint64_t addr, void *buf, size_t len)
+{
+	return ptw_vmem_read(arg, addr, buf, len);
+}
+
+bool ptw_dump_x86_64_kernel_markers(struct ptw_dump *dump, struct ptw_ptdump_view *view)
+{
+	struct ptw_vmem *vm;
+	struct ptw_error *err;
+	uint64_t array;
+	bool ok;
+
+	if (!dump->have_xlat || dump->arch != PTW_ARCH_X86_64 || !symbol_address(dump, "address_markers", &array))
+		return false;
+	err = ptw_vmem_create(dump, &vm);
+	if (err) {
+		ptw_error_destroy(err);
+		return false;
+	}
+	struct ptw_mem_reader r = { .read = vmem_reader, .arg = vm };
+	ok = ptw_x86_64_markers_decode(&r, array, view);
+	ptw_vmem_destroy(vm);
+	return ok;
 }
