@@ -421,6 +421,62 @@ def parse_api_xlat(out, err, rc):
     return res
 
 
+N_API_IR = 200_000
+
+
+def toggled_ir(c, addrs, function):
+    """Instructions bench/api_xlat executes inside `function` (one pass)."""
+    out = path("callgrind", "api-%s-%s.out" % (c.name, function))
+    env = dict(os.environ)
+    for kv in kdumpfile_arch(c)[1:]:
+        k, v = kv.split("=", 1)
+        env[k] = v
+    p = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out,
+                        "--toggle-collect=" + function, API_XLAT, c.file, addrs, "1"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    m = re.search(r"Collected : (\d+)", p.stderr.decode(errors="replace"))
+    return int(m.group(1)) if m else None
+
+
+def api_row(c, addrs):
+    """The public API (libptwalk's ptwalk_translate_batch) beside
+    libkdumpfile's C API in one process (bench/api_xlat.c): rates, and
+    instructions per translation inside each library's call (callgrind,
+    the first N_API_IR addresses)."""
+    if c.file.endswith(".flat"):
+        return {"skip": "libkdumpfile 0.5.1 does not open the flattened format"}
+    log("vtop %s: libptwalk API and libkdumpfile in one process" % c.name)
+    p = subprocess.run(kdumpfile_arch(c) + [API_XLAT, c.file, addrs, str(RUNS)], capture_output=True, text=True)
+    res = parse_api_xlat(p.stdout, p.stderr, p.returncode)
+    if "skip" in res:
+        return res
+    sub = path("addrs", c.name + ".api-ir.txt")
+    with open(addrs) as f, open(sub, "w") as g:
+        for i, line in enumerate(f):
+            if i >= N_API_IR:
+                break
+            g.write(line)
+    ir = toggled_ir(c, sub, "ptwalk_translate_batch")
+    if ir:
+        res["ir"] = ir / N_API_IR
+    if "rate" in res.get("lkdf", {}):
+        ir = toggled_ir(c, sub, "addrxlat_fulladdr_conv")
+        if ir:
+            res["lkdf"]["ir"] = ir / N_API_IR
+    return res
+
+
+def bench_api(cases, R):
+    """`bench/run api`: the API rows of the vtop section again, on the
+    address lists of the last vtop run."""
+    rows = {r["case"]: r for r in R["vtop"]}
+    for c in cases:
+        row = rows.get(c.name)
+        addrs = path("addrs", c.name + ".txt")
+        if row and "skip" not in row and os.path.exists(addrs):
+            row["api"] = api_row(c, addrs)
+
+
 def bench_vtop(cases, R):
     for c in cases:
         row = {"case": c.name, "file": c.kind, "peers": {}}
@@ -475,15 +531,7 @@ def bench_vtop(cases, R):
                 if env_arch:
                     peer["note"] = "arch named by the harness (0.5.1 leaves it unset on QEMU kdumps)"
 
-        # the public API (libptwalk's ptwalk_translate_batch) beside
-        # libkdumpfile's C API in one process (bench/api_xlat.c)
-        if c.file.endswith(".flat"):
-            row["api"] = {"skip": "libkdumpfile 0.5.1 does not open the flattened format"}
-        else:
-            log("vtop %s: libptwalk API and libkdumpfile in one process" % c.name)
-            p = subprocess.run(kdumpfile_arch(c) + [API_XLAT, c.file, addrs, str(RUNS)],
-                               capture_output=True, text=True)
-            row["api"] = parse_api_xlat(p.stdout, p.stderr, p.returncode)
+        row["api"] = api_row(c, addrs)
 
         # drgn
         peer = {}
@@ -908,23 +956,30 @@ def report(R):
       "process on the same file; best of %d passes each, wall time, translation alone (no parsing or "
       "printing, which the `vtop --brief` column above includes). Every answer is compared. "
       "Targets: >= 30M translations/s and >= 10x libkdumpfile.\n" % (RUNS, f"{N_VTOP:,}", RUNS))
+    w("Ir/translation: instructions inside `ptwalk_translate_batch()` and inside "
+      "`addrxlat_fulladdr_conv()` (callgrind `--toggle-collect`, one pass over the first %s "
+      "addresses, translation cache cold), the figure that does not move with the machine's load.\n"
+      % f"{N_API_IR:,}")
     w("| dump | libptwalk API translations/s | libkdumpfile translations/s (same process) | ratio | "
-      "answers agree | `vtop --brief` (CLI, whole process) | targets |")
-    w("|---|---|---|---|---|---|---|")
+      "API Ir/translation | libkdumpfile Ir/translation | Ir ratio | answers agree | "
+      "`vtop --brief` (CLI, whole process) | targets |")
+    w("|---|---|---|---|---|---|---|---|---|---|")
     for row in R["vtop"]:
         a = row.get("api")
         if not a:
             continue
         if "skip" in a:
-            w("| %s | skipped: %s | | | | | |" % (row["case"], a["skip"]))
+            w("| %s | skipped: %s | | | | | | | | |" % (row["case"], a["skip"]))
             continue
         k = a.get("lkdf", {})
         tgt = ["30M/s: %s" % ("met" if a["rate"] >= 30e6 else "missed")]
         if "rate" in k:
             tgt.append("10x lkdf: %s" % ("met" if a["rate"] >= 10 * k["rate"] else "missed"))
-        w("| %s | %s | %s | %s | %s | %s | %s |" % (
+        w("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             row["case"], fmt_rate(a["rate"]), fmt_rate(k["rate"]) if "rate" in k else "failed: " + k.get("failed", "?"),
             "%.1fx" % (a["rate"] / k["rate"]) if "rate" in k else "-",
+            "%.0f" % a["ir"] if a.get("ir") else "-", "%.0f" % k["ir"] if k.get("ir") else "-",
+            "%.1fx" % (k["ir"] / a["ir"]) if a.get("ir") and k.get("ir") else "-",
             "%s/%s" % (f"{a['agree']:,}", f"{a['n']:,}") if "agree" in a else "-",
             fmt_rate(row["ptwalk"]["rate"]) if "ptwalk" in row else "-", ", ".join(tgt)))
     w("")
@@ -1045,10 +1100,16 @@ def main():
     if sys.argv[1:] == ["--report"]:  # rewrite results.md from the last run's results.json
         report(json.load(open(path("results.json"))))
         return
-    only = set(sys.argv[1:])  # e.g. `vtop reads open maps`; default: all
+    only = set(sys.argv[1:])  # e.g. `vtop reads open maps api`; default: all
     cases = find_cases()
     log("dumps, largest first: %s" % ", ".join("%s (%s)" % (c.name, os.path.basename(c.file)) for c in cases))
     R = {"vtop": [], "reads": [], "open": [], "maps": []}
+    # Some sections only: the others are kept from the last run's results.
+    if only and os.path.exists(path("results.json")):
+        prev = json.load(open(path("results.json")))
+        R.update({k: v for k, v in prev.items() if k in R and k not in only})
+    if "api" in only and "vtop" not in only:
+        bench_api(cases, R)
     if not only or "vtop" in only:
         bench_vtop(cases, R)
     if not only or "reads" in only:

@@ -331,8 +331,9 @@ struct ptwalk_error *ptwalk_translate(struct ptwalk_space *space, uint64_t va,
 /** Marks an address with no physical answer in ptwalk_translate_batch. */
 #define PTWALK_PA_NONE UINT64_MAX
 
-/** Translate n addresses: pa_ret[i] is the physical address of va[i], or
- * PTWALK_PA_NONE; status_ret[i] (if status_ret is not NULL) its
+/** Translate n addresses: pa_ret[i] is the physical address va[i] maps to
+ * (also for a page the dump lacks: status NOT_IN_DUMP), or PTWALK_PA_NONE
+ * when the tables give none; status_ret[i] (if status_ret is not NULL) its
  * enum ptwalk_status. The fast path: repeated pages are answered from the
  * translation cache without a walk. An error stops the batch; entries
  * before *done_ret (if not NULL) are filled in. */

@@ -398,7 +398,7 @@ struct ptwalk_error *ptwalk_translate_batch(struct ptwalk_space *s, const uint64
 			return ptw_api_error(err);
 		}
 		st = status_of(r.status);
-		pa_ret[i] = st == PTWALK_OK ? r.pa : PTWALK_PA_NONE;
+		pa_ret[i] = r.have_pa ? r.pa : PTWALK_PA_NONE;
 		tlb_insert(t, g, u, &r);
 		if (status_ret)
 			status_ret[i] = (uint8_t)st;
