@@ -328,12 +328,35 @@ out:
 	return err;
 }
 
+/* How many symbols lie below bound (count_equal: at or below it), which is
+ * the index of the first one past it; the table is sorted by address. */
+static struct ptw_error *first_index_above(struct lookup *l, uint64_t bound, bool count_equal,
+					   uint32_t *index_ret)
+{
+	uint32_t lo = 0, hi = l->num_syms;
+	uint64_t a;
+	struct ptw_error *err;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if ((err = address_of(l, mid, &a)))
+			return err;
+		if (a < bound || (count_equal && a == bound))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*index_ret = lo;
+	return NULL;
+}
+
 struct ptw_error *ptw_kallsyms_named_at(const struct ptw_kallsyms_reader *r, const struct ptw_kallsyms_where *w,
 					 const char *name, uint64_t address, bool *ret)
 {
 	struct lookup *l;
 	struct ptw_error *err;
-	uint32_t lo = 0, hi;
+	uint32_t lo;
 	uint64_t a;
 	char buf[NAME_MAX_LEN + 1];
 
@@ -341,17 +364,8 @@ struct ptw_error *ptw_kallsyms_named_at(const struct ptw_kallsyms_reader *r, con
 	err = open_lookup(r, w, &l);
 	if (err)
 		goto out;
-	hi = l->num_syms;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-
-		if ((err = address_of(l, mid, &a)))
-			goto out;
-		if (a < address)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	if ((err = first_index_above(l, address, false, &lo)))
+		goto out;
 	/* The symbols at the address: a few aliases, bounded all the same. */
 	for (uint32_t i = lo, n = 0; i < l->num_syms && n < 256 && !*ret; i++, n++) {
 		if ((err = address_of(l, i, &a)))
@@ -379,7 +393,7 @@ struct ptw_error *ptw_kallsyms_find_addr(const struct ptw_kallsyms_reader *r, co
 {
 	struct lookup *l;
 	struct ptw_error *err;
-	uint32_t lo = 0, hi;
+	uint32_t lo;
 	uint64_t a, prev, next;
 	char buf[NAME_MAX_LEN + 1];
 
@@ -387,18 +401,9 @@ struct ptw_error *ptw_kallsyms_find_addr(const struct ptw_kallsyms_reader *r, co
 	err = open_lookup(r, w, &l);
 	if (err)
 		goto out;
-	/* How many symbols are at or below va (the addresses are sorted). */
-	hi = l->num_syms;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-
-		if ((err = address_of(l, mid, &a)))
-			goto out;
-		if (a <= va)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	/* How many symbols are at or below va. */
+	if ((err = first_index_above(l, va, true, &lo)))
+		goto out;
 	/* Only the plain case: one kernel-half symbol at its address, and a
 	 * symbol after it that may name addresses too. Same-address choices,
 	 * end markers and the ends of the table: the caller asks the loaded
