@@ -23,11 +23,7 @@ for truth in "$TESTDATA"/*/truth.json; do
 	case=$(basename "$dir")
 	dump="$dir/vmcore.kdump-zlib.flat"
 	[ -f "$dump" ] || continue
-	python3 - "$truth" >"$WORK/syms" <<'PY'
-import json, sys
-for name, addr in sorted(json.load(open(sys.argv[1]))["symbols"].items()):
-    print(name, addr)
-PY
+	truth_symbols "$truth" >"$WORK/syms"
 	# shellcheck disable=SC2046
 	"$LOOKUP" "$dump" $(cut -d' ' -f1 "$WORK/syms") no_such_symbol_anywhere __start_BTF >"$WORK/got" 2>"$WORK/err"
 	rc=$?

@@ -31,3 +31,39 @@ finish() {
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
 }
+
+# The guest's test processes wrote this, XORed with each page's VA, in the
+# first word of every page they touched (testdata/factory).
+PATTERN=$((0x5054574b5054574b))
+
+# truth_symbols TRUTH: the truth's symbols, "NAME 0xADDRESS" a line, by name.
+truth_symbols() {
+	python3 -c 'import json, sys
+for name, addr in sorted(json.load(open(sys.argv[1]))["symbols"].items()):
+    print(name, addr)' "$1"
+}
+
+# truth_regions TRUTH PID: the process's regions, "VA SIZE TOUCHED" a line,
+# TOUCHED "all" or the touched page indexes joined by commas.
+truth_regions() {
+	jq -r --argjson pid "$2" '.processes[] | select(.pid == $pid) | .regions[] |
+		"\(.va) \(.size) \(if .touched_pages == "all" then "all" else (.touched_pages | map(tostring) | join(",")) end)"' "$1"
+}
+
+# pattern_page_ok FILE INDEX PAGE_SIZE VA: whether page INDEX of FILE (read
+# from VA on) starts with the pattern word of its VA; the word read is left
+# in pattern_word for the caller's message.
+pattern_page_ok() {
+	pattern_word=$(od -An -v -tx8 -j $(($2 * $3)) -N 8 "$1" | tr -d ' ')
+	[ -n "$pattern_word" ] && [ $((0x$pattern_word)) -eq $(($4 ^ PATTERN)) ]
+}
+
+# cases_with_processes: the sample dumps whose truth lists processes, one
+# directory a line.
+cases_with_processes() {
+	local truth
+	for truth in "$TESTDATA"/*/truth.json; do
+		[ -f "$truth" ] && [ -f "$(dirname "$truth")/vmcore.kdump-zlib.flat" ] || continue
+		[ "$(jq '.processes | length' "$truth")" -gt 0 ] && dirname "$truth"
+	done
+}

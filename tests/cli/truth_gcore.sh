@@ -14,15 +14,11 @@ if ! command -v jq >/dev/null || ! command -v gdb-multiarch >/dev/null; then
 	exit 77
 fi
 
-PATTERN=$((0x5054574b5054574b))
 cases=0
-for truth in "$TESTDATA"/*/truth.json; do
-	[ -f "$truth" ] || continue
-	dir=$(dirname "$truth")
+for dir in $(cases_with_processes); do
+	truth=$dir/truth.json
 	name=$(basename "$dir")
 	dump="$dir/vmcore.kdump-zlib.flat"
-	[ -f "$dump" ] || continue
-	[ "$(jq '.processes | length' "$truth")" -gt 0 ] || continue
 	ps=$(jq -r .page_size "$truth")
 	case $(jq -r .arch "$truth") in
 	arm64) gdbarch=aarch64 pcreg=pc ;;
@@ -57,8 +53,7 @@ for truth in "$TESTDATA"/*/truth.json; do
 				printf 'x/gx %#x\n' "$v" >>"$cmds"
 				printf '%#x 0x%016x\n' "$v" $((v ^ PATTERN)) >>"$WORK/want"
 			done
-		done < <(jq -r --argjson p "$pid" '.processes[] | select(.pid == $p) | .regions[] |
-			"\(.va) \(.size) \(if .touched_pages == "all" then "all" else (.touched_pages | map(tostring) | join(",")) end)"' "$truth")
+		done < <(truth_regions "$truth" "$pid")
 		gdb-multiarch -nx -batch -x "$cmds" >"$WORK/gdb.out" 2>&1
 		grep -E '^0x[0-9a-f]+:' "$WORK/gdb.out" | awk '{print $1, $2}' | sed 's/:$//; s/: / /' >"$WORK/got"
 		n=$(wc -l <"$WORK/want")

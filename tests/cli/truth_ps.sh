@@ -16,15 +16,11 @@ if ! command -v jq >/dev/null; then
 	exit 77
 fi
 
-PATTERN=$((0x5054574b5054574b))
 cases=0
-for truth in "$TESTDATA"/*/truth.json; do
-	[ -f "$truth" ] || continue
-	dir=$(dirname "$truth")
+for dir in $(cases_with_processes); do
+	truth=$dir/truth.json
 	name=$(basename "$dir")
 	dump="$dir/vmcore.kdump-zlib.flat"
-	[ -f "$dump" ] || continue
-	[ "$(jq '.processes | length' "$truth")" -gt 0 ] || continue
 	ps=$(jq -r .page_size "$truth")
 	sets=()
 	if ! "$PTWALK" ps "$dump" --json "${sets[@]}" >"$WORK/ps" 2>"$WORK/err"; then
@@ -124,14 +120,12 @@ PY
 			for i in $touched; do
 				v=$((va + i * ps))
 				n=$((n + 1))
-				word=$(od -An -v -tx8 -j $((i * ps)) -N 8 "$WORK/region" | tr -d ' ')
-				if [ -z "$word" ] || [ $((0x$word)) -ne $((v ^ PATTERN)) ]; then
+				if ! pattern_page_ok "$WORK/region" "$i" "$ps" "$v"; then
 					bad=$((bad + 1))
-					[ $bad -le 3 ] && printf '#   %#x: got %s\n' "$v" "$word"
+					[ $bad -le 3 ] && printf '#   %#x: got %s\n' "$v" "$pattern_word"
 				fi
 			done
-		done < <(jq -r --argjson p "$pid" '.processes[] | select(.pid == $p) | .regions[] |
-			"\(.va) \(.size) \(if .touched_pages == "all" then "all" else (.touched_pages | map(tostring) | join(",")) end)"' "$truth")
+		done < <(truth_regions "$truth" "$pid")
 		if [ $bad -eq 0 ]; then ok "$name pid $pid: read --pid: pattern in $n pages"; else not_ok "$name pid $pid: read --pid: $bad of $n pages wrong"; fi
 	done
 done

@@ -19,11 +19,7 @@ for truth in "$TESTDATA"/*/truth.json; do
 	case=$(basename "$dir")
 	dump="$dir/vmcore.kdump-zlib.flat"
 	[ -f "$dump" ] || continue
-	python3 - "$truth" >"$WORK/syms" <<'PY'
-import json, sys
-for name, addr in sorted(json.load(open(sys.argv[1]))["symbols"].items()):
-    print(name, addr)
-PY
+	truth_symbols "$truth" >"$WORK/syms"
 	[ -s "$WORK/syms" ] || { not_ok "$case: truth.json has no symbols"; continue; }
 	# shellcheck disable=SC2046
 	"$PTWALK" sym "$dump" --json $(cut -d' ' -f1 "$WORK/syms") >"$WORK/by-name" 2>"$WORK/err"

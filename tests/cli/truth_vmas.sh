@@ -13,13 +13,10 @@ if ! command -v jq >/dev/null; then
 fi
 
 cases=0
-for truth in "$TESTDATA"/*/truth.json; do
-	[ -f "$truth" ] || continue
-	dir=$(dirname "$truth")
+for dir in $(cases_with_processes); do
+	truth=$dir/truth.json
 	name=$(basename "$dir")
 	dump="$dir/vmcore.kdump-zlib.flat"
-	[ -f "$dump" ] || continue
-	[ "$(jq '.processes | length' "$truth")" -gt 0 ] || continue
 	ps=$(jq -r .page_size "$truth")
 	cases=$((cases + 1))
 	for pid in $(jq -r '.processes[].pid' "$truth"); do

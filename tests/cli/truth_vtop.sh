@@ -12,7 +12,6 @@ if ! command -v jq >/dev/null; then
 	exit 77
 fi
 
-PATTERN=$((0x5054574b5054574b))
 
 # check_facts DUMP LABEL [--pgd TTBR] < "va pa" lines
 check_facts() {
@@ -71,19 +70,17 @@ check_patterns() {
 		local pages=$((size / ps)) i
 		if [ "$touched" = all ]; then touched=$(seq 0 $((pages - 1))); else touched=${touched//,/ }; fi
 		for i in $touched; do
-			local v=$((va + i * ps)) word
+			local v=$((va + i * ps))
 			if [ "$FILTERED" = 1 ] && ! sed -n "$((i + 1))p" "$WORK/present" | grep -q ' [0-9a-f]*$'; then
 				continue
 			fi
 			n=$((n + 1))
-			word=$(od -An -v -tx8 -j $((i * ps)) -N 8 "$WORK/region" | tr -d ' ')
-			if [ -z "$word" ] || [ $((0x$word)) -ne $((v ^ PATTERN)) ]; then
+			if ! pattern_page_ok "$WORK/region" "$i" "$ps" "$v"; then
 				bad=$((bad + 1))
-				[ $bad -le 3 ] && printf '#   %#x: got %s\n' "$v" "$word"
+				[ $bad -le 3 ] && printf '#   %#x: got %s\n' "$v" "$pattern_word"
 			fi
 		done
-	done < <(jq -r --argjson pid "$pid" '.processes[] | select(.pid == $pid) | .regions[] |
-		"\(.va) \(.size) \(if .touched_pages == "all" then "all" else (.touched_pages | map(tostring) | join(",")) end)"' "$truth")
+	done < <(truth_regions "$truth" "$pid")
 	if [ $bad -eq 0 ]; then ok "$label: pattern in $n pages"; else not_ok "$label: $bad of $n pages wrong"; fi
 }
 
