@@ -9,35 +9,14 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "fuzz_image.h"
 #include "sym.h"
-
-#define BASE 0x10000u
-
-struct image {
-	const uint8_t *p;
-	size_t len;
-};
-
-static struct ptw_error *image_read(void *arg, uint64_t addr, void *buf, size_t len)
-{
-	const struct image *im = arg;
-
-	if (addr < BASE || addr - BASE > im->len || len > im->len - (addr - BASE))
-		return ptw_error_create(PTW_E_NOT_PRESENT, "outside the image");
-	memcpy(buf, im->p + (addr - BASE), len);
-	return NULL;
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct image im;
+	struct fuzz_image im;
 	struct ptw_kallsyms_where w = { 0 };
-	struct ptw_kallsyms_reader r = { .read = image_read, .arg = &im };
+	struct ptw_kallsyms_reader r = { .read = fuzz_image_read, .arg = &im };
 	char first[16];
 	const char *names[] = { first, "_stext", "__start_BTF", "" };
 
@@ -45,15 +24,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	im.p = data + 32;
 	im.len = size - 32;
-	w.num_syms = BASE + (uint64_t)rd32(data);
-	w.names = BASE + (uint64_t)rd32(data + 4);
-	w.token_table = BASE + (uint64_t)rd32(data + 8);
-	w.token_index = BASE + (uint64_t)rd32(data + 12);
+	w.num_syms = FUZZ_IMAGE_BASE + (uint64_t)fuzz_le32(data);
+	w.names = FUZZ_IMAGE_BASE + (uint64_t)fuzz_le32(data + 4);
+	w.token_table = FUZZ_IMAGE_BASE + (uint64_t)fuzz_le32(data + 8);
+	w.token_index = FUZZ_IMAGE_BASE + (uint64_t)fuzz_le32(data + 12);
 	if (data[24] & 1) {
-		w.addresses = BASE + (uint64_t)rd32(data + 16);
+		w.addresses = FUZZ_IMAGE_BASE + (uint64_t)fuzz_le32(data + 16);
 	} else {
-		w.offsets = BASE + (uint64_t)rd32(data + 16);
-		w.relative_base = BASE + (uint64_t)rd32(data + 20);
+		w.offsets = FUZZ_IMAGE_BASE + (uint64_t)fuzz_le32(data + 16);
+		w.relative_base = FUZZ_IMAGE_BASE + (uint64_t)fuzz_le32(data + 20);
 	}
 	memcpy(first, data + 25, 7);
 	first[7] = '\0';
@@ -66,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/* The address side: an address taken from the header's name bytes. */
 	{
-		uint64_t va = 0xffff000000000000u | (uint64_t)rd32(data + 25), address;
+		uint64_t va = 0xffff000000000000u | (uint64_t)fuzz_le32(data + 25), address;
 		char name[PTW_KALLSYMS_NAME_MAX + 1], type;
 		bool sure, at;
 		struct ptw_error *err = ptw_kallsyms_find_addr(&r, &w, va, &sure, name, &type, &address);

@@ -6,29 +6,13 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "fuzz_image.h"
 #include "layout_symbols.h"
-
-#define BASE 0x10000u
-
-struct image {
-	const uint8_t *p;
-	size_t len;
-};
-
-static struct ptw_error *image_read(void *arg, uint64_t addr, void *buf, size_t len)
-{
-	const struct image *im = arg;
-
-	if (addr < BASE || addr - BASE > im->len || len > im->len - (addr - BASE))
-		return ptw_error_create(PTW_E_NOT_PRESENT, "outside the image");
-	memcpy(buf, im->p + (addr - BASE), len);
-	return NULL;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct image im;
-	struct ptw_mem_reader r = { .read = image_read, .arg = &im };
+	struct fuzz_image im;
+	struct ptw_mem_reader r = { .read = fuzz_image_read, .arg = &im };
 	struct ptw_ptdump_view view;
 
 	if (size < 4)
@@ -36,9 +20,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	im.p = data + 4;
 	im.len = size - 4;
 	memset(&view, 0, sizeof(view));
-	uint32_t off = (uint32_t)data[0] | (uint32_t)data[1] << 8 | (uint32_t)data[2] << 16 |
-		       (uint32_t)data[3] << 24;
-	if (ptw_x86_64_markers_decode(&r, BASE + (uint64_t)off, &view)) {
+	uint32_t off = fuzz_le32(data);
+	if (ptw_x86_64_markers_decode(&r, FUZZ_IMAGE_BASE + (uint64_t)off, &view)) {
 		/* what a caller relies on */
 		if (view.n < 2 || view.n > PTW_MAX_MARKERS || view.m[0].start != 0)
 			__builtin_trap();
