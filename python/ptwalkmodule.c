@@ -442,6 +442,35 @@ static PyObject *dump_read(DumpObject *self, PyObject *args, PyObject *kwargs)
 	return bytes;
 }
 
+/* The listings (maps, tasks, vmas) build a list from the library's
+ * callbacks. One record: d appended to *list when built (built: every field
+ * set), else *list dropped, so that the exception set stands; d is released
+ * either way. Whether the listing goes on. */
+static bool append_or_drop(PyObject **list, PyObject *d, bool built)
+{
+	if (!built || !d || PyList_Append(*list, d) < 0) {
+		Py_XDECREF(d);
+		Py_CLEAR(*list);
+		return false;
+	}
+	Py_DECREF(d);
+	return true;
+}
+
+/* A listing's end: the list; or NULL with the exception a callback set, or
+ * with err raised. */
+static PyObject *listing_result(PyObject *list, struct ptwalk_error *err)
+{
+	if (!err)
+		return list; /* NULL with the exception set if an append failed */
+	Py_XDECREF(list);
+	if (PyErr_Occurred()) {
+		ptwalk_error_free(err);
+		return NULL;
+	}
+	return raise_error(err);
+}
+
 /* maps(): coalesced ranges into a list; the walk is bounded by the dump. */
 struct maps_acc {
 	PyObject *list;   /* NULL once something failed (exception set) */
@@ -458,10 +487,10 @@ static void maps_range(void *arg, const struct ptwalk_map_range *r)
 	if (!d || set_item(d, "start", u64(r->start)) < 0 || set_item(d, "end", u64(r->end)) < 0 ||
 	    set_item(d, "pa", u64(r->pa)) < 0 || set_item(d, "page_size", u64(r->page_size)) < 0 ||
 	    set_item(d, "level", PyLong_FromLong(r->level)) < 0 || set_item(d, "table", str_or_none(r->table)) < 0 ||
-	    set_item(d, "raw", u64(r->raw)) < 0 || set_item(d, "cont", PyBool_FromLong(r->cont)) < 0 ||
-	    PyList_Append(acc->list, d) < 0)
-		Py_CLEAR(acc->list);
-	Py_XDECREF(d);
+	    set_item(d, "raw", u64(r->raw)) < 0 || set_item(d, "cont", PyBool_FromLong(r->cont)) < 0)
+		append_or_drop(&acc->list, d, false);
+	else
+		append_or_drop(&acc->list, d, true);
 }
 
 static PyObject *dump_maps(DumpObject *self, PyObject *args, PyObject *kwargs)
@@ -494,15 +523,7 @@ static PyObject *dump_maps(DumpObject *self, PyObject *args, PyObject *kwargs)
 	err = ptwalk_maps(space, user ? PTWALK_TREE_USER : PTWALK_TREE_KERNEL, start, end, false, &visitor, &acc,
 			  NULL);
 	space_done(space, owned);
-	if (err) {
-		Py_XDECREF(acc.list);
-		if (PyErr_Occurred()) {
-			ptwalk_error_free(err);
-			return NULL;
-		}
-		return raise_error(err);
-	}
-	return acc.list;  /* NULL with the exception set if an append failed */
+	return listing_result(acc.list, err);
 }
 
 static bool task_add(void *arg, const struct ptwalk_task *t)
@@ -519,13 +540,9 @@ static bool task_add(void *arg, const struct ptwalk_task *t)
 	    set_item(d, "cpu", t->have_cpu ? PyLong_FromUnsignedLong(t->cpu) : Py_NewRef(Py_None)) < 0 ||
 	    set_item(d, "running", t->have_running ? PyBool_FromLong(t->running) : Py_NewRef(Py_None)) < 0 ||
 	    set_item(d, "kthread", PyBool_FromLong(t->kthread)) < 0 || set_item(d, "mm", u64(t->mm)) < 0 ||
-	    set_item(d, "pgd", u64_or_none(t->have_pgd, t->pgd_pa)) < 0 || PyList_Append(*list, d) < 0) {
-		Py_XDECREF(d);
-		Py_CLEAR(*list);
-		return false;
-	}
-	Py_DECREF(d);
-	return true;
+	    set_item(d, "pgd", u64_or_none(t->have_pgd, t->pgd_pa)) < 0)
+		return append_or_drop(list, d, false);
+	return append_or_drop(list, d, true);
 }
 
 static PyObject *dump_tasks(DumpObject *self, PyObject *unused)
@@ -539,15 +556,7 @@ static PyObject *dump_tasks(DumpObject *self, PyObject *unused)
 	if (!list)
 		return NULL;
 	err = ptwalk_tasks(self->dump, task_add, &list);
-	if (err) {
-		Py_XDECREF(list);
-		if (PyErr_Occurred()) {
-			ptwalk_error_free(err);
-			return NULL;
-		}
-		return raise_error(err);
-	}
-	return list;
+	return listing_result(list, err);
 }
 
 static bool vma_add(void *arg, const struct ptwalk_vma *v)
@@ -560,13 +569,9 @@ static bool vma_add(void *arg, const struct ptwalk_vma *v)
 	    set_item(d, "perms", PyUnicode_FromStringAndSize(v->perms, (Py_ssize_t)strnlen(v->perms, 4))) < 0 ||
 	    set_item(d, "pgoff", u64_or_none(v->have_pgoff, v->pgoff)) < 0 ||
 	    set_item(d, "name", v->name ? PyUnicode_DecodeFSDefault(v->name) : Py_NewRef(Py_None)) < 0 ||
-	    set_item(d, "addr", u64(v->addr)) < 0 || PyList_Append(*list, d) < 0) {
-		Py_XDECREF(d);
-		Py_CLEAR(*list);
-		return false;
-	}
-	Py_DECREF(d);
-	return true;
+	    set_item(d, "addr", u64(v->addr)) < 0)
+		return append_or_drop(list, d, false);
+	return append_or_drop(list, d, true);
 }
 
 static PyObject *dump_vmas(DumpObject *self, PyObject *args)
@@ -581,15 +586,7 @@ static PyObject *dump_vmas(DumpObject *self, PyObject *args)
 	if (!list)
 		return NULL;
 	err = ptwalk_vmas(self->dump, pid, vma_add, &list);
-	if (err) {
-		Py_XDECREF(list);
-		if (PyErr_Occurred()) {
-			ptwalk_error_free(err);
-			return NULL;
-		}
-		return raise_error(err);
-	}
-	return list;
+	return listing_result(list, err);
 }
 
 static PyObject *dump_symbol(DumpObject *self, PyObject *args)
