@@ -15,27 +15,8 @@ PTWALK=${1:-$SRC/build/o2/ptwalk}
 exec python3 - "$PTWALK" "$SRC" "${BENCH_RUNS:-20}" <<'PY'
 import glob, json, os, shutil, subprocess, sys, tempfile, time
 ptwalk, src, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
-
-def best_ms(args):
-    best = None
-    for _ in range(runs):
-        t = time.perf_counter()
-        subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-        d = (time.perf_counter() - t) * 1000
-        best = d if best is None or d < best else best
-    return best
-
-def instructions(args):
-    if not shutil.which("valgrind"):
-        return None
-    with tempfile.TemporaryDirectory() as d:
-        out = os.path.join(d, "cg")
-        subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out] + args,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-        for line in open(out):
-            if line.startswith("summary:") or line.startswith("totals:"):
-                return int(line.split()[1])
-    return None
+sys.path.insert(0, os.path.join(src, "bench"))
+import timing
 
 print("| dump | records | lines | log ms | vtop _stext ms | log instructions |")
 print("|---|---|---|---|---|---|")
@@ -47,9 +28,9 @@ for truth in sorted(glob.glob(os.path.join(src, "testdata", "*", "truth.json")))
     stext = json.load(open(truth)).get("symbols", {}).get("_stext")
     lines = subprocess.run([ptwalk, "log", dump], stdout=subprocess.PIPE, check=True).stdout.count(b"\n")
     recs = subprocess.run([ptwalk, "log", dump, "--json"], stdout=subprocess.PIPE, check=True).stdout.count(b"\n")
-    log_ms = best_ms([ptwalk, "log", dump])
-    vtop_ms = best_ms([ptwalk, "vtop", dump, stext, "--brief"]) if stext else float("nan")
-    ins = instructions([ptwalk, "log", dump])
+    log_ms = timing.best_ms([ptwalk, "log", dump], runs)
+    vtop_ms = timing.best_ms([ptwalk, "vtop", dump, stext, "--brief"], runs) if stext else float("nan")
+    ins = timing.instructions([ptwalk, "log", dump])
     print("| %s/vmcore.kdump-zlib.flat | %d | %d | %.1f | %.1f | %s |"
           % (case, recs, lines, log_ms, vtop_ms, "{:,}".format(ins) if ins else "-"))
 print("\nbest of %d runs each; `%s log DUMP >/dev/null`" % (runs, os.path.relpath(ptwalk, src)))

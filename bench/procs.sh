@@ -22,28 +22,9 @@ PTWALK=${1:-$SRC/build/o2/ptwalk}
 exec python3 - "$PTWALK" "$SRC" "${BENCH_RUNS:-10}" "${BENCH_CASES:-}" <<'PY'
 import glob, json, os, shutil, subprocess, sys, tempfile, time
 ptwalk, src, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+sys.path.insert(0, os.path.join(src, "bench"))
+import timing
 only = sys.argv[4].split()
-
-def instructions(args, stdin=None):
-    if not shutil.which("valgrind"):
-        return None
-    with tempfile.TemporaryDirectory() as d:
-        out = os.path.join(d, "cg")
-        subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out] + args, input=stdin,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-        for line in open(out):
-            if line.startswith("summary:") or line.startswith("totals:"):
-                return int(line.split()[1])
-    return None
-
-def best_ms(args, stdin=None):
-    best = None
-    for _ in range(runs):
-        t = time.perf_counter()
-        subprocess.run(args, input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-        d = (time.perf_counter() - t) * 1000
-        best = d if best is None or d < best else best
-    return best
 
 print("| dump | tasks | ps ms | pid | VMAs | vmas ms | vmas --pages ms | gcore pages | gcore ms | read --phys ms | rate gcore/read | net rate gcore/read | net Ir/page gcore, read | net Ir rate gcore/read |")
 print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
@@ -56,32 +37,32 @@ for truth in sorted(glob.glob(os.path.join(src, "testdata", "*", "truth.json")))
         continue
     ps = t["page_size"]
     tasks = subprocess.run([ptwalk, "ps", dump, "--json", "-q"], stdout=subprocess.PIPE, check=True).stdout.count(b"\n")
-    ps_ms = best_ms([ptwalk, "ps", dump, "-q"])
+    ps_ms = timing.best_ms([ptwalk, "ps", dump, "-q"], runs)
     pid = str(t["processes"][0]["pid"])
     vmas = [json.loads(l) for l in subprocess.run([ptwalk, "vmas", dump, "--pid", pid, "--json", "-q"],
                                                    stdout=subprocess.PIPE, check=True).stdout.splitlines()]
-    vmas_ms = best_ms([ptwalk, "vmas", dump, "--pid", pid, "-q"])
-    pages_ms = best_ms([ptwalk, "vmas", dump, "--pid", pid, "--pages", "-q"])
+    vmas_ms = timing.best_ms([ptwalk, "vmas", dump, "--pid", pid, "-q"], runs)
+    pages_ms = timing.best_ms([ptwalk, "vmas", dump, "--pid", pid, "--pages", "-q"], runs)
     core = os.path.join(tmp, "core")
     g = json.loads(subprocess.run([ptwalk, "gcore", dump, "--pid", pid, "-o", core, "--force", "--json", "-q"],
                                   stdout=subprocess.PIPE, check=True).stdout)
-    gcore_ms = best_ms([ptwalk, "gcore", dump, "--pid", pid, "-o", core, "--force", "-q"])
+    gcore_ms = timing.best_ms([ptwalk, "gcore", dump, "--pid", pid, "-o", core, "--force", "-q"], runs)
     vas = "".join("%#x\n" % v for r in vmas for v in range(int(r["start"], 16), int(r["end"], 16), ps))
     out = subprocess.run([ptwalk, "vtop", dump, "-", "--brief", "--pid", pid, "-q"], input=vas.encode(),
                          stdout=subprocess.PIPE).stdout.decode().split("\n")
     pas = "".join("0x%s\n" % l.split()[1] for l in out if len(l.split()) == 2 and all(c in "0123456789abcdef" for c in l.split()[1]))
-    read_ms = best_ms([ptwalk, "read", dump, "-", str(ps), "--phys", "--raw", "-o", os.devnull, "-q"], stdin=pas.encode())
+    read_ms = timing.best_ms([ptwalk, "read", dump, "-", str(ps), "--phys", "--raw", "-o", os.devnull, "-q"], runs, stdin=pas.encode())
     # net: without what both pay before the first page (gcore: open, types,
     # init_task, the task and VMA walks = `vmas`; read: open = one page)
     one = pas.split("\n", 1)[0] + "\n"
-    floor_ms = best_ms([ptwalk, "read", dump, "-", str(ps), "--phys", "--raw", "-o", os.devnull, "-q"], stdin=one.encode())
+    floor_ms = timing.best_ms([ptwalk, "read", dump, "-", str(ps), "--phys", "--raw", "-o", os.devnull, "-q"], runs, stdin=one.encode())
     net_g, net_r = max(gcore_ms - vmas_ms, 0.01), max(read_ms - floor_ms, 0.01)
     ir = "- | -"
-    ig = instructions([ptwalk, "gcore", dump, "--pid", pid, "-o", core, "--force", "-q"])
+    ig = timing.instructions([ptwalk, "gcore", dump, "--pid", pid, "-o", core, "--force", "-q"])
     if ig is not None:
-        iv = instructions([ptwalk, "vmas", dump, "--pid", pid, "-q"])
-        ir_ = instructions([ptwalk, "read", dump, "-", str(ps), "--phys", "--raw", "-o", os.devnull, "-q"], pas.encode())
-        i1 = instructions([ptwalk, "read", dump, "-", str(ps), "--phys", "--raw", "-o", os.devnull, "-q"], one.encode())
+        iv = timing.instructions([ptwalk, "vmas", dump, "--pid", pid, "-q"])
+        ir_ = timing.instructions([ptwalk, "read", dump, "-", str(ps), "--phys", "--raw", "-o", os.devnull, "-q"], pas.encode())
+        i1 = timing.instructions([ptwalk, "read", dump, "-", str(ps), "--phys", "--raw", "-o", os.devnull, "-q"], one.encode())
         n = max(g["pages_written"], 1)
         pg, pr = max(ig - iv, 1) / n, max(ir_ - i1, 1) / n
         ir = "{:,.0f}, {:,.0f} | {:.2f}".format(pg, pr, pr / pg)

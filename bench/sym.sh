@@ -20,27 +20,8 @@ PTWALK=${1:-$SRC/build/o2/ptwalk}
 exec python3 - "$PTWALK" "$SRC" "${BENCH_RUNS:-20}" <<'PY'
 import glob, json, os, shutil, subprocess, sys, tempfile, time
 ptwalk, src, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
-
-def best_ms(args):
-    best = None
-    for _ in range(runs):
-        t = time.perf_counter()
-        subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-        d = (time.perf_counter() - t) * 1000
-        best = d if best is None or d < best else best
-    return best
-
-def instructions(args):
-    if not shutil.which("valgrind"):
-        return None
-    with tempfile.TemporaryDirectory() as d:
-        out = os.path.join(d, "cg")
-        subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out] + args,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-        for line in open(out):
-            if line.startswith("summary:") or line.startswith("totals:"):
-                return int(line.split()[1])
-    return None
+sys.path.insert(0, os.path.join(src, "bench"))
+import timing
 
 print("| dump | symbols | sym ms | vtop ms | symbols ms | info ms | sym instructions |")
 print("|---|---|---|---|---|---|---|")
@@ -53,10 +34,10 @@ for truth in sorted(glob.glob(os.path.join(src, "testdata", "*", "truth.json")))
     if not stext:
         continue
     count = subprocess.run([ptwalk, "sym", dump, "--list"], stdout=subprocess.PIPE, check=True).stdout.count(b"\n")
-    sym_ms = best_ms([ptwalk, "sym", dump, "_stext"])
-    vtop_ms = best_ms([ptwalk, "vtop", dump, stext, "--brief"])
-    info_ms = best_ms([ptwalk, "info", dump])
-    ins = instructions([ptwalk, "sym", dump, "_stext"])
+    sym_ms = timing.best_ms([ptwalk, "sym", dump, "_stext"], runs)
+    vtop_ms = timing.best_ms([ptwalk, "vtop", dump, stext, "--brief"], runs)
+    info_ms = timing.best_ms([ptwalk, "info", dump], runs)
+    ins = timing.instructions([ptwalk, "sym", dump, "_stext"])
     print("| %s | %d | %.1f | %.1f | %.1f | %.1f | %s |"
           % (case, count, sym_ms, vtop_ms, sym_ms - vtop_ms, info_ms, "{:,}".format(ins) if ins else "-"))
 print("\nbest of %d runs each (wall clock); `%s sym DUMP _stext >/dev/null`" % (runs, os.path.relpath(ptwalk, src)))
