@@ -82,6 +82,12 @@ const struct ptw_types_choice *ptw_dump_types_choice(const struct ptw_dump *dump
  * is a refusal recorded in the table, which then holds VMCOREINFO's symbols
  * alone. The table belongs to the dump. */
 struct ptw_error *ptw_dump_symbols(struct ptw_dump *dump, const struct ptw_symtab **ret);
+/** NAME's address from the dump's symbols: unless they are at hand (loaded,
+ * or -k/-m given), one name looked up in kallsyms without decoding all of it
+ * (after the probe's checks the full load makes); else, or where kallsyms
+ * cannot be read so, from the loaded table (which has VMCOREINFO's SYMBOL()
+ * lines). False when no source names it or the symbols cannot be had. */
+bool ptw_dump_symbol_address(struct ptw_dump *dump, const char *name, uint64_t *ret);
 /** "arm64", "x86_64", or NULL. */
 const char *ptw_arch_name(enum ptw_arch arch);
 

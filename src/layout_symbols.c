@@ -19,40 +19,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "sym.h"
 #include "vmem.h"
-
-/* NAME's address: unless the symbols are at hand (loaded, or -k/-m), one
- * name looked up in the dump's kallsyms without decoding all of it
- * (sym_kallsyms_name.c), after the probe has checked the tables against
- * VMCOREINFO's _stext as the full load would; else, or where that lookup
- * cannot read the tables, the dump's symbol table. */
-static bool symbol_address(struct ptw_dump *dump, const char *name, uint64_t *ret)
-{
-	const struct ptw_symtab *st;
-	struct ptw_error *err;
-	char type;
-
-	if (!dump->symbols_tried && !dump->vmlinux_path && !dump->system_map_path) {
-		struct ptw_kallsyms_probe probe;
-		bool found = false;
-
-		err = ptw_kallsyms_probe(dump, &probe);
-		if (!err)
-			err = ptw_kallsyms_lookup_name(dump, name, &found, ret);
-		if (!err)
-			return found;
-		ptw_error_destroy(err);
-	}
-	/* A failure leaves the name unknown; whoever needs the symbols later
-	 * gets the reason then. */
-	err = ptw_dump_symbols(dump, &st);
-	if (err) {
-		ptw_error_destroy(err);
-		return false;
-	}
-	return ptw_symtab_lookup_name(st, name, ret, &type);
-}
 
 /* The variable NAME's value, when the symbols name it and it can be read. */
 static bool read_variable(struct ptw_dump *dump, struct ptw_vmem *vm, const char *name, uint64_t *ret)
@@ -60,7 +27,7 @@ static bool read_variable(struct ptw_dump *dump, struct ptw_vmem *vm, const char
 	uint64_t va;
 	struct ptw_error *err;
 
-	if (!symbol_address(dump, name, &va))
+	if (!ptw_dump_symbol_address(dump, name, &va))
 		return false;
 	err = ptw_vmem_read_u64(vm, va, ret);
 	if (err) {
@@ -189,7 +156,7 @@ bool ptw_dump_x86_64_kernel_markers(struct ptw_dump *dump, struct ptw_ptdump_vie
 	uint64_t array;
 	bool ok;
 
-	if (!dump->have_xlat || dump->arch != PTW_ARCH_X86_64 || !symbol_address(dump, "address_markers", &array))
+	if (!dump->have_xlat || dump->arch != PTW_ARCH_X86_64 || !ptw_dump_symbol_address(dump, "address_markers", &array))
 		return false;
 	err = ptw_vmem_create(dump, &vm);
 	if (err) {

@@ -188,3 +188,35 @@ void ptw_sym_summary_free(struct ptw_sym_summary *s)
 	free(s->refused_why);
 	s->refused_why = NULL;
 }
+
+bool ptw_dump_symbol_address(struct ptw_dump *dump, const char *name, uint64_t *ret)
+{
+	const struct ptw_symtab *st;
+	struct ptw_error *err;
+
+	/* Unless the symbols are at hand (loaded, or -k/-m), one name is
+	 * looked up in kallsyms without decoding all of it, once the probe
+	 * has checked the tables against VMCOREINFO's _stext as the full load
+	 * would: a few dozen pages, not the 100,000 names of a distribution
+	 * kernel. */
+	if (!dump->symbols_tried && !dump->vmlinux_path && !dump->system_map_path) {
+		struct ptw_kallsyms_probe probe;
+		bool found = false;
+
+		err = ptw_kallsyms_probe(dump, &probe);
+		if (!err)
+			err = ptw_kallsyms_lookup_name(dump, name, &found, ret);
+		if (!err)
+			return found;
+		ptw_error_destroy(err);
+		/* Tables the lookup cannot read: the full load says why. */
+	}
+	/* A failure leaves the name unknown; whoever needs the symbols later
+	 * gets the reason then. */
+	err = ptw_dump_symbols(dump, &st);
+	if (err) {
+		ptw_error_destroy(err);
+		return false;
+	}
+	return ptw_symtab_lookup_name(st, name, ret, NULL);
+}

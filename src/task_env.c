@@ -8,53 +8,19 @@
 #include "sym.h"
 #include "types.h"
 
-/* A kernel symbol's address: the dump's symbol table (which includes
- * VMCOREINFO's SYMBOL() lines, and --set ones), else VMCOREINFO directly. */
+/* A kernel symbol's address: the dump's symbols (which include VMCOREINFO's
+ * SYMBOL() lines, and --set ones, once loaded), else VMCOREINFO directly: a
+ * name kallsyms lacks comes from VMCOREINFO, as the loaded table (VMCOREINFO's
+ * SYMBOL() lines merged) would give it. */
 static bool lookup(struct ptw_dump *dump, const char *name, uint64_t *ret, const char **source_ret)
 {
-	const struct ptw_symtab *st;
-	struct ptw_error *err;
 	uint64_t v;
 
-	/* Unless the symbols are at hand (loaded, or -k/-m), one name is
-	 * looked up in kallsyms without decoding all of it, once the probe
-	 * has checked the tables against VMCOREINFO's _stext as the full load
-	 * would: a few dozen pages, not the 100,000 names of a distribution
-	 * kernel. A name kallsyms lacks then comes from VMCOREINFO, as the
-	 * loaded table (VMCOREINFO's SYMBOL() lines merged) would give it. */
-	if (!dump->symbols_tried && !dump->vmlinux_path && !dump->system_map_path) {
-		struct ptw_kallsyms_probe probe;
-		bool found = false;
-
-		err = ptw_kallsyms_probe(dump, &probe);
-		if (!err)
-			err = ptw_kallsyms_lookup_name(dump, name, &found, &v);
-		if (!err) {
-			if (found) {
-				*ret = v;
-				*source_ret = "symbols";
-				return true;
-			}
-			if (ptw_vmcoreinfo_try_symbol(&dump->vmcoreinfo, name, &v)) {
-				*ret = v;
-				*source_ret = "vmcoreinfo";
-				return true;
-			}
-			return false;
-		}
-		ptw_error_destroy(err);
-		/* Tables the lookup cannot read: the full load says why. */
+	if (ptw_dump_symbol_address(dump, name, &v)) {
+		*ret = v;
+		*source_ret = "symbols";
+		return true;
 	}
-	err = ptw_dump_symbols(dump, &st);
-
-	{
-		if (!err && ptw_symtab_lookup_name(st, name, &v, NULL)) {
-			*ret = v;
-			*source_ret = "symbols";
-			return true;
-		}
-	}
-	ptw_error_destroy(err);
 	if (ptw_vmcoreinfo_try_symbol(&dump->vmcoreinfo, name, &v)) {
 		*ret = v;
 		*source_ret = "vmcoreinfo";
