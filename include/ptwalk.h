@@ -461,7 +461,8 @@ struct ptwalk_maps_visitor {
 	void (*warning)(void *arg, const char *message);
 };
 
-/** Walk [start, end) of one tree of space (end 0: to the top). With
+/** Walk [start, end) of one tree of space (end 0: to the top of the tree,
+ * the user half's top for a user tree). With
  * ptdump_style, line() shows the kernel's own region markers and the kernel
  * tree uses the kernel's level names. Bounded by the dump's size. Leaves
  * whose page the dump lacks are listed (they are mapped). */
@@ -689,6 +690,85 @@ struct ptwalk_gcore_stats {
  * filled in. */
 struct ptwalk_error *ptwalk_gcore(struct ptwalk_dump *dump, uint64_t pid, int fd,
 				  struct ptwalk_gcore_stats *stats_ret);
+
+/* ------------------------------------------------------------------ */
+/* What a dump says cheaply, and the kernel's layout (`ptwalk info`,
+ * `layout`, `maps`). Like every call on a dump, these fill its caches (and
+ * a space's): one thread at a time per dump, as "Thread safety" says. */
+
+/** Whether the dump carries a VMCOREINFO note (one with no lines too);
+ * false when what ptwalk_vmcoreinfo_next gives came from --set alone. */
+bool ptwalk_dump_has_vmcoreinfo(const struct ptwalk_dump *dump);
+
+/** The dump's symbols as far as they are known without loading them. */
+struct ptwalk_symbols_summary {
+	enum ptwalk_sym_source source; /**< where they come from; NONE: none */
+	size_t count;
+	int data_symbols;              /**< 1 data symbols too, 0 text only (kallsyms
+					    without CONFIG_KALLSYMS_ALL), -1 not known */
+	bool names_checked;            /**< the whole table was loaded and checked */
+	enum ptwalk_sym_source refused; /**< a source looked at and not used, or NONE */
+	const char *refused_why;       /**< why (NULL with NONE); valid until the
+					    next call or the dump's close */
+};
+/** Summarise the symbols: with -k or -m given, or once loaded, from the
+ * loaded table (loading it now); otherwise from a probe of the dump's
+ * kallsyms (its count and addresses, not its names: fast), or VMCOREINFO's
+ * SYMBOL() lines when kallsyms cannot be used (refused says why). A -k or
+ * -m file of another kernel is BAD_DATA. */
+struct ptwalk_error *ptwalk_symbols_summary(struct ptwalk_dump *dump, struct ptwalk_symbols_summary *ret);
+
+/** Where the dump's types would come from. */
+struct ptwalk_types_info {
+	const char *source;        /**< "dwarf" or "btf" */
+	const char *from;          /**< "vmlinux" (-k), "file" (--btf) or "dump" */
+	bool have_address;         /**< BTF found in the dump's image: where, how large */
+	uint64_t address;
+	uint64_t size;
+	/** Why -k's vmlinux was passed over (no DWARF), or NULL; valid until
+	 * the next call or the dump's close. */
+	const char *skipped;
+};
+/** Choose the types' source as loading them would, without parsing them
+ * (BTF in the dump: its header only). The error says why there are none;
+ * a --btf file that cannot be used is an error too. */
+struct ptwalk_error *ptwalk_types_probe(struct ptwalk_dump *dump, struct ptwalk_types_info *ret);
+
+/** A named range of the kernel half of the address space. */
+struct ptwalk_region {
+	const char *name;          /**< "linear map", "vmalloc", "kernel image", "guard", "gap", ... */
+	uint64_t start;
+	uint64_t end;              /**< exclusive; 0 = the end of the address space */
+	const char *source;        /**< where its bounds come from: "computed", "vmcoreinfo", "tables" */
+};
+/** Return false to stop. */
+typedef bool ptwalk_region_fn(void *arg, const struct ptwalk_region *r);
+/** The regions of the kernel half of space, end to end in address order,
+ * as the kernel's memory-layout documentation describes them for this
+ * dump's configuration (VMCOREINFO where it exports them; extents that
+ * depend on build options from the tables). The kernel image's end is the
+ * end of what the tables map at the image's offset (source "tables").
+ * NOT_IMPLEMENTED for an architecture without a layout. Strings are static. */
+struct ptwalk_error *ptwalk_layout(struct ptwalk_space *space, ptwalk_region_fn *fn, void *arg);
+
+/** A region marker of the kernel's own page-table dump
+ * (/sys/kernel/debug/kernel_page_tables), where ptwalk_maps' ptdump-style
+ * walk shows `---[ name ]---`. */
+struct ptwalk_marker {
+	const char *name;          /**< as the kernel prints it: "vmalloc() Area", "Modules", ... */
+	uint64_t start;
+	unsigned max_lines;        /**< lines the kernel prints at most in its region; 0 all */
+};
+/** Return false to stop. */
+typedef bool ptwalk_marker_fn(void *arg, const struct ptwalk_marker *m);
+/** The markers of the kernel's page-table dump of space's kernel tree, in
+ * address order, the first where that dump starts. x86-64: the kernel's own
+ * address_markers[] where the dump's symbols name it (its build options
+ * decide which regions exist), else those of a distribution build. An
+ * error saying why when the configuration gives none; NOT_IMPLEMENTED for
+ * an architecture without one. The answer is worked out once per space (and
+ * shared with ptwalk_maps and ptwalk_maps_ptdump_start). Strings are static. */
+struct ptwalk_error *ptwalk_ptdump_markers(struct ptwalk_space *space, ptwalk_marker_fn *fn, void *arg);
 
 #ifdef __cplusplus
 }

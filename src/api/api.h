@@ -12,6 +12,7 @@
 #include "dump.h"
 #include "error.h"
 #include "kmem.h"
+#include "ptdump.h"
 #include "task_env.h"
 #include "walk.h"
 #include "xlat.h"
@@ -40,6 +41,10 @@ struct ptwalk_dump {
 	ptwalk_warning_fn *warn_fn;
 	void *warn_arg;
 	struct ptw_diag diag;
+	/* Texts handed out by ptwalk_symbols_summary and ptwalk_types_probe
+	 * (src/api/api_info.c), kept until their next call. */
+	char *summary_why;
+	char *types_skipped;
 };
 
 /* The translation cache, a software TLB of two direct-mapped levels: region
@@ -81,6 +86,14 @@ struct ptwalk_space {
 	bool have_user_shape;
 	struct ptw_geom user_shape;
 	struct ptw_tlb *tlb;
+	/* The kernel's layout, worked out on first use (src/api/api_layout.c):
+	 * the markers of its own page-table dump, or why there are none, and
+	 * its regions (none when they cannot be worked out). */
+	bool view_tried;
+	struct ptw_error *view_error;
+	struct ptw_ptdump_view view;
+	bool regions_tried;
+	struct ptw_regions regions;
 };
 
 /** The error for "this dump cannot translate", a fresh copy. */
@@ -91,6 +104,14 @@ struct ptw_error *ptw_api_task_env(struct ptwalk_dump *d);
  * *status_ret set (NON_CANONICAL or NO_USER_TABLE). */
 const struct ptw_geom *ptw_api_pick_tree(const struct ptwalk_space *s, uint64_t u,
 					 enum ptwalk_status *status_ret);
+/** The markers of the kernel's own page-table dump of space's kernel tree
+ * (x86-64: the kernel's address_markers[] where its symbols name it), or
+ * NULL with *why_ret (owned by the space) saying why there are none. */
+const struct ptw_ptdump_view *ptw_api_ptdump_view(struct ptwalk_space *s, const struct ptw_error **why_ret);
+/** The regions of space's kernel half as the configuration gives them (the
+ * image's end computed, not taken from the tables); none when they cannot
+ * be worked out. The caller checks ops->layout. */
+const struct ptw_regions *ptw_api_regions(struct ptwalk_space *s);
 /** A copy of an error (errors handed out are owned by the caller). */
 struct ptw_error *ptw_api_error_copy(const struct ptw_error *err);
 

@@ -71,6 +71,8 @@ void ptwalk_dump_close(struct ptwalk_dump *d)
 	if (!d)
 		return;
 	ptw_error_destroy(d->env_error);
+	free(d->summary_why);
+	free(d->types_skipped);
 	ptw_vmem_destroy(d->vm);
 	ptw_dump_close(d->d);
 	free(d);

@@ -13,7 +13,7 @@ struct maps_ctx {
 	const struct ptw_geom *g;
 	const struct ptw_ptdump_ops *pd;
 	const struct ptw_ptdump_view *view;
-	struct ptw_regions regions;
+	const struct ptw_regions *regions; /* NULL: no region names */
 	const struct ptwalk_maps_visitor *v;
 	void *arg;
 };
@@ -27,8 +27,8 @@ static const char *kernel_level_name(const struct maps_ctx *m, unsigned idx, boo
 
 static const char *region_of(const struct maps_ctx *m, uint64_t va)
 {
-	for (unsigned i = 0; i < m->regions.n; i++) {
-		const struct ptw_region *r = &m->regions.r[i];
+	for (unsigned i = 0; m->regions && i < m->regions->n; i++) {
+		const struct ptw_region *r = &m->regions->r[i];
 
 		if (va >= r->start && (r->end == 0 || va < r->end))
 			return r->name;
@@ -144,27 +144,12 @@ static void on_aliased_table(void *arg, const struct ptw_table_seen *t)
 		m->v->shared_table(m->arg, &p);
 }
 
-/* ptdump's probe for markers that depend on build options. */
-static bool va_is_mapped(void *arg, uint64_t va)
-{
-	struct maps_ctx *m = arg;
-	struct ptw_walk_result r;
-	struct ptw_error *err = ptw_walk(m->s->w, &m->s->x->kernel, va, &r);
-
-	if (err) {
-		ptw_error_destroy(err);
-		return false;
-	}
-	return r.status == PTW_WALK_OK || r.have_pa;
-}
-
 struct ptwalk_error *ptwalk_maps(struct ptwalk_space *s, enum ptwalk_tree tree, uint64_t start, uint64_t end,
 				 bool ptdump_style, const struct ptwalk_maps_visitor *visitor, void *arg,
 				 struct ptwalk_map_stats *stats_ret)
 {
 	static const struct ptwalk_maps_visitor none;
 	struct maps_ctx m = { .s = s, .pd = s->ops->ptdump, .v = visitor ? visitor : &none, .arg = arg };
-	struct ptw_ptdump_view view;
 	struct ptw_maps_stats stats;
 	struct ptw_error *err;
 	uint64_t budget;
@@ -176,30 +161,25 @@ struct ptwalk_error *ptwalk_maps(struct ptwalk_space *s, enum ptwalk_tree tree, 
 		if (!s->have_user)
 			return ptw_api_error(ptw_error_create(PTW_E_INVALID_ARGUMENT, "the space has no user tree"));
 		m.g = &s->user;
+		/* the top of the user tree, not of the address space */
+		if (end == 0 && m.g->va_bits < 64)
+			end = UINT64_C(1) << m.g->va_bits;
 	} else {
 		m.g = &s->x->kernel;
 		if (ptdump_style) {
-			/* fields an arch's view leaves alone mean "as arm64" */
-			memset(&view, 0, sizeof(view));
-			err = m.pd->view(s->x, &s->dump->d->vmcoreinfo, va_is_mapped, &m, &view);
-			if (err) {
-				if (m.v->warning) {
-					char msg[512];
+			const struct ptw_error *why;
 
-					snprintf(msg, sizeof(msg), "no region markers: %s", err->message);
-					m.v->warning(arg, msg);
-				}
-				ptw_error_destroy(err);
-			} else {
-				m.view = &view;
+			m.view = ptw_api_ptdump_view(s, &why);
+			if (!m.view && m.v->warning) {
+				char msg[512];
+
+				snprintf(msg, sizeof(msg), "no region markers: %s", why->message);
+				m.v->warning(arg, msg);
 			}
 		}
-		if (s->ops->layout) {
-			err = s->ops->layout(s->x, &s->dump->d->vmcoreinfo, va_is_mapped, &m, &m.regions);
-			if (err)
-				m.regions.n = 0;
-			ptw_error_destroy(err);
-		}
+		/* the region of each record: only asked for with ranges */
+		if (s->ops->layout && m.v->range)
+			m.regions = ptw_api_regions(s);
 	}
 	struct ptw_maps_sink sink = {
 		.arg = &m, .marker = on_marker, .line = on_line, .skipped = on_skipped, .range = on_range,
@@ -227,20 +207,17 @@ struct ptwalk_error *ptwalk_maps(struct ptwalk_space *s, enum ptwalk_tree tree, 
 
 bool ptwalk_maps_ptdump_start(struct ptwalk_space *s, uint64_t *start_ret)
 {
-	struct maps_ctx m = { .s = s, .pd = s->ops->ptdump, .g = &s->x->kernel };
-	struct ptw_ptdump_view view;
-	struct ptw_error *err;
+	const struct ptw_ptdump_view *view;
+	const struct ptw_error *why;
 
-	if (!m.pd)
+	if (!s->ops->ptdump)
 		return false;
-	memset(&view, 0, sizeof(view));
-	err = m.pd->view(s->x, &s->dump->d->vmcoreinfo, va_is_mapped, &m, &view);
-	if (err) {
-		ptw_error_destroy(err);
+	view = ptw_api_ptdump_view(s, &why);
+	if (!view) {
 		*start_ret = -(UINT64_C(1) << s->x->kernel.va_bits);
 		return false;
 	}
-	*start_ret = view.start;
+	*start_ret = view->start;
 	return true;
 }
 

@@ -71,6 +71,7 @@ void ptwalk_space_close(struct ptwalk_space *s)
 	if (!s)
 		return;
 	ptw_walker_destroy(s->w);
+	ptw_error_destroy(s->view_error);
 	free(s->tlb);
 	free(s);
 }
