@@ -570,6 +570,109 @@ struct ptwalk_error *ptwalk_symbol_resolve_parts(struct ptwalk_dump *dump, const
 						 uint64_t *address_ret);
 
 /* ------------------------------------------------------------------ */
+/* Addresses as people write them, and answers shown in full (`ptwalk
+ * vtop`, `read`, `ptov`, `sym`) */
+
+/** The number in the len bytes at text: decimal digits, or 0x / 0X and hex
+ * digits (either case); a leading 0 is not octal ("010" is ten). No sign,
+ * blanks or suffix; leading zeros are fine; at most 64 bits. This is the
+ * one number syntax of ptwalk (arguments, option values, batches on stdin);
+ * ptwalk_address_parse and ptwalk_symbol_resolve extend it with symbols.
+ * Fast enough for a call per line of a million-line batch.
+ * INVALID_ARGUMENT quoting (at most 40 bytes of) the text otherwise. */
+struct ptwalk_error *ptwalk_parse_u64(const char *text, size_t len, uint64_t *ret);
+
+/** Name file as the one at fault in err (ptwalk_error_file), for callers
+ * reporting failures of their own files (an output file) through the same
+ * path as the library's errors. Returns err (NULL is fine). */
+struct ptwalk_error *ptwalk_error_in_file(struct ptwalk_error *err, const char *file);
+
+/** An address as a user gives one: the len bytes at text as a number
+ * (ptwalk_parse_u64), or "NAME", "NAME+OFF", "NAME-OFF" against the dump's
+ * symbols (as ptwalk_symbol_resolve). The symbols are loaded only for text
+ * shaped like that (a C identifier, with the '.' and '$' of compiler-made
+ * names such as foo.cold, then an offset), so a mistyped number never costs
+ * loading them. INVALID_ARGUMENT "not an address: 'TEXT'" for text of
+ * neither shape; an unknown symbol or a failure to load the symbols as
+ * ptwalk_symbol_resolve says it. */
+struct ptwalk_error *ptwalk_address_parse(struct ptwalk_dump *dump, const char *text, size_t len,
+					  uint64_t *address_ret);
+
+/** The symbol address lies in, for naming addresses as they are answered:
+ * once the symbols are loaded, ptwalk_symbol_at. Before, only an address of
+ * the kernel image (from the 2 MiB below VMCOREINFO's _stext to 256 MiB
+ * above it) is named, so naming linear-map or vmalloc addresses costs
+ * nothing; it is named from the dump's kallsyms without loading the table
+ * where that is certain to give the table's answer, else the symbols are
+ * loaded (as ptwalk_symbols_load; see ptwalk_symbols_loaded). False when no
+ * symbol applies or the symbols cannot be loaded. ret->name is valid until
+ * the next call. */
+bool ptwalk_symbol_name(struct ptwalk_dump *dump, uint64_t address, struct ptwalk_symbol *ret,
+			uint64_t *offset_ret);
+
+/** As ptwalk_translate, and *span_ret the bytes from va (the address as
+ * given, tagged or not) that the answer holds for: one status all through,
+ * and with have_pa, physical addresses contiguous from pa. 0 means up to
+ * the end of the address space. Reading a range is a loop over these. */
+struct ptwalk_error *ptwalk_translate_span(struct ptwalk_space *space, uint64_t va,
+					   struct ptwalk_translation *ret, uint64_t *span_ret);
+
+/** The bits of one half of space's virtual address space: of the kernel's
+ * tree, or of the user half (known from the configuration without a user
+ * tree too); what NON_CANONICAL is measured against. 0 when not known. */
+unsigned ptwalk_space_va_bits(const struct ptwalk_space *space, enum ptwalk_tree tree);
+
+/** A kernel virtual address through which the page table at pa is seen, as
+ * crash shows a walk: the kernel image's for the kernel's root table
+ * (swapper_pg_dir, arm64), else the linear map's. False when neither. */
+bool ptwalk_table_va(const struct ptwalk_space *space, uint64_t pa, uint64_t *va_ret);
+
+/** Table pages that read differently when read again since the space was
+ * opened or flushed: a live kernel (/proc/kcore) changed them while they
+ * were walked, so what they map is given as each read found it. The first
+ * such page in *first_pa_ret (if not NULL). Always 0 for a dump file. */
+uint64_t ptwalk_space_tables_changed(const struct ptwalk_space *space, uint64_t *first_pa_ret);
+
+/** A reader of struct page, the kernel's record of each page frame, laid
+ * out as VMCOREINFO says (SIZE(page), OFFSET(page.*), the PG_* numbers and
+ * the memory map's location): no types are needed. */
+struct ptwalk_pages;
+
+#define PTWALK_PAGE_MAX_FLAGS 8
+
+/** One struct page, as crash's vtop shows it. */
+struct ptwalk_page {
+	uint64_t address;          /**< of the struct page */
+	uint64_t pfn;
+	uint64_t pa;               /**< of the frame: pfn times the page size */
+	/** false: the struct page itself cannot be read; missing says why
+	 * (PTWALK_NOT_IN_DUMP or PTWALK_NOT_MAPPED) and the rest is unset. */
+	bool have_contents;
+	enum ptwalk_status missing;
+	uint64_t flags;
+	int32_t refcount;          /**< _refcount */
+	/** A page type kept in _mapcount ("buddy", "offline", "slab",
+	 * "hugetlb"), or NULL. Static. */
+	const char *type;
+	int64_t mapcount;          /**< _mapcount + 1; 0 with a type */
+	uint64_t mapping;
+	/** The flags set that VMCOREINFO names (PG_lru...: "lru"...), in
+	 * bit order. Static. */
+	unsigned nflag_names;
+	const char *flag_names[PTWALK_PAGE_MAX_FLAGS];
+};
+
+/** Set up a reader for dump. NOT_PRESENT saying what VMCOREINFO lacks when
+ * it does not describe struct page; the translation's error without one. */
+struct ptwalk_error *ptwalk_pages_open(struct ptwalk_dump *dump, struct ptwalk_pages **pages_ret);
+/** struct page of the frame holding pa (physical). An error when its
+ * address cannot be worked out (pa in no present memory section) or the
+ * dump cannot be read; a struct page that is not mapped or not in the dump
+ * is a result with have_contents false. */
+struct ptwalk_error *ptwalk_pages_read(struct ptwalk_pages *pages, uint64_t pa, struct ptwalk_page *ret);
+void ptwalk_pages_close(struct ptwalk_pages *pages);
+
+/* ------------------------------------------------------------------ */
 /* The kernel log (`ptwalk log`) */
 
 /** A reader of the dead kernel's printk buffer, oldest record first. */

@@ -684,6 +684,251 @@ START_TEST(translate_x86_64)
 }
 END_TEST
 
+/* The number syntax every ptwalk number is read with: decimal or 0x hex,
+ * no octal, nothing else; the length given is honoured. */
+START_TEST(parse_numbers)
+{
+	static const struct {
+		const char *text;
+		uint64_t value;
+	} good[] = {
+		{ "0", 0 }, { "010", 10 }, { "0x10", 16 }, { "0X1f", 31 }, { "0xABCdef", 0xabcdef },
+		{ "18446744073709551615", UINT64_MAX }, { "0xffffffffffffffff", UINT64_MAX },
+		{ "0x00000000000000000000001", 1 }, { "000000000000000000000000042", 42 },
+		{ "0xffffffe1c0fcae80", 0xffffffe1c0fcae80 },
+	};
+	static const char *const bad[] = {
+		"", "0x", "-1", "+1", " 1", "1 ", "1k", "0x1g", "18446744073709551616", "0x1ffffffffffffffff",
+		"1e3", "0b101", "init_task",
+	};
+	uint64_t v;
+	struct ptwalk_error *err;
+	char long_text[100];
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		v = 7;
+		err = ptwalk_parse_u64(good[i].text, strlen(good[i].text), &v);
+		ck_assert_msg(!err, "%s: %s", good[i].text, err ? ptwalk_error_message(err) : "");
+		ck_assert_uint_eq(v, good[i].value);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		v = 7;
+		err = ptwalk_parse_u64(bad[i], strlen(bad[i]), &v);
+		ck_assert_msg(err != NULL, "'%s' was read as a number", bad[i]);
+		ck_assert_ptr_nonnull(strstr(ptwalk_error_message(err), bad[i]));
+		check_error(err, PTWALK_E_INVALID_ARGUMENT);
+		ck_assert_uint_eq(v, 7); /* untouched */
+	}
+	/* only the len bytes count: a line of a batch is not NUL-terminated */
+	ck_assert_ptr_null(ptwalk_parse_u64("123abc", 3, &v));
+	ck_assert_uint_eq(v, 123);
+	ck_assert_ptr_null(ptwalk_parse_u64("0x1f\n0x2", 4, &v));
+	ck_assert_uint_eq(v, 31);
+	check_error(ptwalk_parse_u64(NULL, 0, &v), PTWALK_E_INVALID_ARGUMENT);
+	/* a long text is quoted in part */
+	memset(long_text, 'z', sizeof(long_text));
+	err = ptwalk_parse_u64(long_text, sizeof(long_text), &v);
+	ck_assert_ptr_nonnull(err);
+	ck_assert_ptr_nonnull(strstr(ptwalk_error_message(err), "..."));
+	ck_assert_uint_lt(strlen(ptwalk_error_message(err)), 100);
+	ptwalk_error_free(err);
+}
+END_TEST
+
+/* Addresses as people write them, against truth.json's symbols of
+ * arm64-4k39; the symbols are loaded only for text shaped like one. */
+START_TEST(address_parse_arm64)
+{
+	struct ptwalk_dump *d = open_case("arm64-4k39");
+	uint64_t va = 7;
+	struct ptwalk_error *err;
+
+	ck_assert_ptr_null(ptwalk_address_parse(d, "0xffffffe1c0fcae80", 18, &va));
+	ck_assert_uint_eq(va, 0xffffffe1c0fcae80);
+	ck_assert_ptr_null(ptwalk_address_parse(d, "010", 3, &va));
+	ck_assert_uint_eq(va, 10);
+	err = ptwalk_address_parse(d, "0xzz", 4, &va);
+	ck_assert_ptr_nonnull(err);
+	ck_assert_str_eq(ptwalk_error_message(err), "not an address: '0xzz'");
+	check_error(err, PTWALK_E_INVALID_ARGUMENT);
+	check_error(ptwalk_address_parse(d, "init task", 9, &va), PTWALK_E_INVALID_ARGUMENT);
+	check_error(ptwalk_address_parse(d, "", 0, &va), PTWALK_E_INVALID_ARGUMENT);
+	ck_assert_uint_eq(va, 10);
+	ck_assert(!ptwalk_symbols_loaded(d));
+	/* init_task, init_uts_ns: truth.json symbols */
+	ck_assert_ptr_null(ptwalk_address_parse(d, "init_task\n", 9, &va));
+	ck_assert_uint_eq(va, 0xffffffe1c0fcae80);
+	ck_assert(ptwalk_symbols_loaded(d));
+	ck_assert_ptr_null(ptwalk_address_parse(d, "init_uts_ns+0x18", 16, &va));
+	ck_assert_uint_eq(va, 0xffffffe1c1053358);
+	ck_assert_ptr_null(ptwalk_address_parse(d, "init_uts_ns-16", 14, &va));
+	ck_assert_uint_eq(va, 0xffffffe1c1053330);
+	check_error(ptwalk_address_parse(d, "no_such_symbol_anywhere", 23, &va), PTWALK_E_INVALID_ARGUMENT);
+	ptwalk_dump_close(d);
+}
+END_TEST
+
+/* Naming addresses as answers show them: image addresses from kallsyms
+ * without loading the table, others not at all until it is loaded. */
+START_TEST(symbol_name_arm64)
+{
+	struct ptwalk_dump *d = open_case("arm64-4k39");
+	struct ptwalk_symbol sym, at;
+	uint64_t off = 7, off_at;
+
+	/* linear map and vmalloc: no name, nothing loaded */
+	ck_assert(!ptwalk_symbol_name(d, 0xffffff800fffffc0, &sym, &off));
+	ck_assert(!ptwalk_symbol_name(d, 0xffffffc080010000, &sym, &off));
+	ck_assert(!ptwalk_symbols_loaded(d));
+	/* truth.json: init_uts_ns 0xffffffe1c1053340, init_task 0xffffffe1c0fcae80 */
+	ck_assert(ptwalk_symbol_name(d, 0xffffffe1c1053358, &sym, &off));
+	ck_assert_str_eq(sym.name, "init_uts_ns");
+	ck_assert_uint_eq(sym.address, 0xffffffe1c1053340);
+	ck_assert_uint_eq(off, 0x18);
+	ck_assert(ptwalk_symbol_name(d, 0xffffffe1c0fcae80, &sym, &off));
+	ck_assert_str_eq(sym.name, "init_task");
+	ck_assert_uint_eq(off, 0);
+	/* the same answer from the loaded table */
+	ck_assert_ptr_null(ptwalk_symbols_load(d));
+	ck_assert(ptwalk_symbol_name(d, 0xffffffe1c1053358, &sym, &off));
+	ck_assert_ptr_null(ptwalk_symbol_at(d, 0xffffffe1c1053358, &at, &off_at));
+	ck_assert_str_eq(sym.name, at.name);
+	ck_assert_uint_eq(off, off_at);
+	ptwalk_dump_close(d);
+}
+END_TEST
+
+/* Spans: how far one answer holds, against QEMU's translations and the
+ * architectures' address-space shapes. */
+START_TEST(translate_span_arm64)
+{
+	struct ptwalk_dump *d = open_case("arm64-4k39");
+	struct ptwalk_space *s;
+	struct ptwalk_translation t, t2;
+	uint64_t span, va, pa;
+
+	ck_assert_ptr_null(ptwalk_space_kernel(d, &s));
+	/* _edata (QEMU: 0x4065b008) lies in a 4 KiB page: the span ends with it */
+	ck_assert_ptr_null(ptwalk_translate_span(s, 0xffffffe1c105b008, &t, &span));
+	ck_assert_int_eq(t.status, PTWALK_OK);
+	ck_assert_uint_eq(t.pa, 0x4065b008);
+	ck_assert_uint_gt(span, 0);
+	ck_assert_uint_le(span, 0x1000 - 0x008);
+	ck_assert_ptr_null(ptwalk_translate(s, 0xffffffe1c105b008 + span - 1, &t2));
+	ck_assert_uint_eq(t2.pa, 0x4065b008 + span - 1);
+	/* _end and _end+0x18: not mapped (QEMU), one span */
+	ck_assert_ptr_null(ptwalk_translate_span(s, 0xffffffe1c10a0000, &t, &span));
+	ck_assert_int_eq(t.status, PTWALK_NOT_MAPPED);
+	ck_assert(span == 0 || span > 0x18);
+	/* the user half of a 39-bit space ends at 2^39: above, non-canonical
+	 * up to where bit 55 flips (TBI takes bit 55 for the half) */
+	ck_assert_ptr_null(ptwalk_translate_span(s, 0x007ffffffffffff0, &t, &span));
+	ck_assert_int_eq(t.status, PTWALK_NON_CANONICAL);
+	ck_assert_uint_eq(span, 0x10);
+	ck_assert_ptr_null(ptwalk_translate_span(s, 0x7f96954000, &t, &span));
+	ck_assert_int_eq(t.status, PTWALK_NO_USER_TABLE);
+	ck_assert_uint_eq(span, (UINT64_C(1) << 39) - 0x7f96954000);
+	/* truth.json: pid 65's region C (0x7f96950000, 4 pages) had pages 0,
+	 * 1 and 3 touched: page 2 is a hole of one page */
+	va = 0x7f96952000;
+	ptwalk_space_close(s);
+	ck_assert_ptr_null(ptwalk_space_user_pid(d, 65, &s));
+	ck_assert_ptr_null(ptwalk_translate_span(s, va, &t, &span));
+	ck_assert_int_eq(t.status, PTWALK_NOT_MAPPED);
+	ck_assert_uint_eq(span, 0x1000);
+	ck_assert_ptr_null(ptwalk_translate_span(s, 0x7f969547f8, &t, &span));
+	ck_assert_uint_eq(t.pa, 0x481517f8);
+	ck_assert_uint_eq(span, 0x808);
+	ck_assert(ptwalk_space_user_root_pa(s, &pa));
+	ck_assert_uint_eq(ptwalk_space_va_bits(s, PTWALK_TREE_USER), 39);
+	ck_assert_uint_eq(ptwalk_space_va_bits(s, PTWALK_TREE_KERNEL), 39);
+	ck_assert_uint_eq(ptwalk_space_tables_changed(s, NULL), 0);
+	ptwalk_space_close(s);
+	ptwalk_dump_close(d);
+}
+END_TEST
+
+/* Tables as crash shows them, struct page as VMCOREINFO lays it out. */
+START_TEST(tables_and_pages_arm64)
+{
+	struct ptwalk_dump *d = open_case("arm64-4k39");
+	struct ptwalk_space *s;
+	struct ptwalk_pages *pages;
+	struct ptwalk_page p;
+	uint64_t va;
+
+	ck_assert_ptr_null(ptwalk_space_kernel(d, &s));
+	/* truth.json: swapper_pg_dir 0xffffffe1c0ef4000 at PA 0x404f4000 */
+	ck_assert(ptwalk_table_va(s, 0x404f4000, &va));
+	ck_assert_uint_eq(va, 0xffffffe1c0ef4000);
+	ck_assert(ptwalk_table_va(s, 0x404f4ff8, &va));
+	ck_assert_uint_eq(va, 0xffffffe1c0ef4ff8);
+	/* other tables through the linear map (QEMU: 0xffffff800fffffc0 -> 0x4fffffc0) */
+	ck_assert(ptwalk_table_va(s, 0x4fffffc0, &va));
+	ck_assert_uint_eq(va, 0xffffff800fffffc0);
+	ptwalk_space_close(s);
+
+	ck_assert_ptr_null(ptwalk_pages_open(d, &pages));
+	/* vmemmap (truth.json's SYMBOL(vmemmap) value 0xfffffffebf000000) +
+	 * pfn * 64: init_task's frame (PA 0x405cae80) */
+	ck_assert_ptr_null(ptwalk_pages_read(pages, 0x405cae80, &p));
+	ck_assert_uint_eq(p.pfn, 0x405ca);
+	ck_assert_uint_eq(p.pa, 0x405ca000);
+	ck_assert_uint_eq(p.address, 0xfffffffebf000000 + 0x405ca * 64);
+	ck_assert(p.have_contents);
+	ck_assert_int_ge(p.refcount, 1); /* kernel image pages are in use */
+	ck_assert_uint_le(p.nflag_names, PTWALK_PAGE_MAX_FLAGS);
+	/* beyond RAM: QEMU finds vmemmap 0xfffffffed0400000 not mapped */
+	ck_assert_ptr_null(ptwalk_pages_read(pages, (UINT64_C(0xfffffffed0400000) - 0xfffffffebf000000) / 64 * 4096, &p));
+	ck_assert_uint_eq(p.address, 0xfffffffed0400000);
+	ck_assert(!p.have_contents);
+	ck_assert_int_eq(p.missing, PTWALK_NOT_MAPPED);
+	ptwalk_pages_close(pages);
+	ptwalk_dump_close(d);
+}
+END_TEST
+
+START_TEST(va_bits_x86_64)
+{
+	/* x86-64: 4-level paging splits 48 bits in two halves of 47, 5-level 57 in two of 56 */
+	static const struct {
+		const char *name;
+		unsigned bits;
+	} cases[] = { { "x86_64-deb61-4l", 47 }, { "x86_64-deb61-5l", 56 } };
+
+	for (size_t i = 0; i < 2; i++) {
+		struct ptwalk_dump *d = open_case(cases[i].name);
+		struct ptwalk_space *s;
+		struct ptwalk_translation t;
+		uint64_t span;
+
+		ck_assert_ptr_null(ptwalk_space_kernel(d, &s));
+		ck_assert_uint_eq(ptwalk_space_va_bits(s, PTWALK_TREE_KERNEL), cases[i].bits);
+		ck_assert_uint_eq(ptwalk_space_va_bits(s, PTWALK_TREE_USER), cases[i].bits);
+		/* the non-canonical hole between the halves: a span within it */
+		ck_assert_ptr_null(ptwalk_translate_span(s, 0x0100000000000010, &t, &span));
+		ck_assert_int_eq(t.status, PTWALK_NON_CANONICAL);
+		ck_assert_uint_gt(span, 0);
+		ck_assert_uint_le(span, -(UINT64_C(1) << cases[i].bits) - 0x0100000000000010);
+		ptwalk_space_close(s);
+		ptwalk_dump_close(d);
+	}
+}
+END_TEST
+
+START_TEST(error_in_file)
+{
+	struct ptwalk_error *err = ptwalk_error_create(PTWALK_E_OS, "writing: %s", "No space left on device");
+
+	ck_assert_ptr_null(ptwalk_error_file(err));
+	ck_assert_ptr_eq(ptwalk_error_in_file(err, "out.bin"), err);
+	ck_assert_str_eq(ptwalk_error_file(err), "out.bin");
+	ck_assert_str_eq(ptwalk_error_message(err), "writing: No space left on device");
+	ptwalk_error_free(err);
+	ck_assert_ptr_null(ptwalk_error_in_file(NULL, "out.bin"));
+}
+END_TEST
+
 static Suite *api_suite(void)
 {
 	Suite *s = suite_create("api");
@@ -704,6 +949,16 @@ static Suite *api_suite(void)
 	tcase_add_test(tc, gcore_arm64);
 	tcase_add_test(tc, maps_and_check_arm64);
 	tcase_add_test(tc, translate_x86_64);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("addresses");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, parse_numbers);
+	tcase_add_test(tc, address_parse_arm64);
+	tcase_add_test(tc, symbol_name_arm64);
+	tcase_add_test(tc, translate_span_arm64);
+	tcase_add_test(tc, tables_and_pages_arm64);
+	tcase_add_test(tc, va_bits_x86_64);
+	tcase_add_test(tc, error_in_file);
 	suite_add_tcase(s, tc);
 	return s;
 }

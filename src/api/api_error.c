@@ -95,3 +95,8 @@ struct ptw_error *ptw_api_error_copy(const struct ptw_error *err)
 	copy->address = err->address;
 	return ptw_error_in_file(copy, err->file);
 }
+
+struct ptwalk_error *ptwalk_error_in_file(struct ptwalk_error *err, const char *file)
+{
+	return ptw_api_error(ptw_error_in_file(ptw_api_unwrap(err), file));
+}
