@@ -1,12 +1,10 @@
 #include "api_cli.h"
 
-#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
-#include "number.h"
 
 /* Walk warnings past this many are counted, and the count printed at the end. */
 #define MAX_WARNINGS 20
@@ -37,18 +35,26 @@ static void warn_cb(void *arg, const char *msg)
 	ptw_cli_warn(arg, "%s", msg);
 }
 
-struct ptwalk_error *ptw_cli_load_symbols(const struct ptw_cli *cli, struct ptwalk_dump *d)
+/* The symbols were loaded by the call just made: name each refused source
+ * once, as ptw_cli_load_symbols does. */
+static void symbols_loaded_now(const struct ptw_cli *cli, struct ptwalk_dump *d, bool before)
 {
-	bool first = !ptwalk_symbols_loaded(d);
-	struct ptwalk_error *err = ptwalk_symbols_load(d);
 	enum ptwalk_sym_source source;
 	const char *why;
 
-	if (err || !first)
-		return err;
+	if (before || !ptwalk_symbols_loaded(d))
+		return;
 	for (size_t i = 0; ptwalk_symbols_refusal(d, i, &source, &why); i++)
 		ptw_cli_warn(cli, "%s not used: %s", ptwalk_sym_source_name(source), why);
-	return NULL;
+}
+
+struct ptwalk_error *ptw_cli_load_symbols(const struct ptw_cli *cli, struct ptwalk_dump *d)
+{
+	bool loaded = ptwalk_symbols_loaded(d);
+	struct ptwalk_error *err = ptwalk_symbols_load(d);
+
+	symbols_loaded_now(cli, d, loaded);
+	return err;
 }
 
 struct ptwalk_error *ptw_cli_open(const struct ptw_cli *cli, struct ptwalk_dump **ret)
@@ -114,44 +120,52 @@ struct ptwalk_error *ptw_cli_space(const struct ptw_cli *cli, struct ptwalk_dump
 	return ptwalk_space_kernel(d, ret);
 }
 
-/* Whether text could be SYMBOL, SYMBOL+OFF or SYMBOL-OFF: a C identifier
- * (with the '.' and '$' of compiler-made names such as foo.cold), then an
- * offset. Anything else is not looked up, so a mistyped number never costs
- * loading the symbols. */
-static bool looks_like_symbol(const char *text, size_t len)
+bool ptw_cli_number(const char *text, uint64_t *ret)
 {
-	if (!len || !(isalpha((unsigned char)text[0]) || text[0] == '_' || text[0] == '.'))
-		return false;
-	for (size_t i = 1; i < len; i++) {
-		unsigned char ch = (unsigned char)text[i];
+	struct ptwalk_error *err = ptwalk_parse_u64(text, text ? strlen(text) : 0, ret);
+	bool ok = err == NULL;
 
-		if (!isalnum(ch) && ch != '_' && ch != '.' && ch != '$' && ch != '+' && ch != '-')
-			return false;
-	}
-	return true;
+	ptwalk_error_free(err);
+	return ok;
 }
-
-/* Room for "SYMBOL+0xOFF" text (KSYM_NAME_LEN is 512). */
-#define SYMBOL_TEXT_MAX 560
 
 struct ptwalk_error *ptw_cli_address(const struct ptw_cli *cli, struct ptwalk_dump *d, const char *text,
 				     size_t len, uint64_t *va_ret)
 {
-	char name[SYMBOL_TEXT_MAX];
-	struct ptwalk_error *err;
+	bool loaded = ptwalk_symbols_loaded(d);
+	struct ptwalk_error *err = ptwalk_address_parse(d, text, len, va_ret);
 
-	if (ptw_parse_u64_n(text, len, va_ret))
-		return NULL;
-	if (!looks_like_symbol(text, len) || len >= sizeof(name)) {
-		/* Quote at most 40 bytes of it: a batch line may be long. */
-		return ptwalk_error_create(PTWALK_E_INVALID_ARGUMENT, "not an address: '%.*s%s'",
-					   (int)(len > 40 ? 40 : len), text, len > 40 ? "..." : "");
-	}
-	/* A symbol: the dump's symbols are loaded now, the first time. */
-	err = ptw_cli_load_symbols(cli, d);
-	if (err)
-		return err;
-	memcpy(name, text, len);
-	name[len] = '\0';
-	return ptwalk_symbol_resolve(d, name, va_ret);
+	symbols_loaded_now(cli, d, loaded);
+	return err;
+}
+
+bool ptw_cli_name(const struct ptw_cli *cli, struct ptwalk_dump *d, uint64_t va, char *buf, size_t len)
+{
+	bool loaded = ptwalk_symbols_loaded(d);
+	struct ptwalk_symbol s;
+	uint64_t offset;
+	bool found = ptwalk_symbol_name(d, va, &s, &offset);
+
+	symbols_loaded_now(cli, d, loaded);
+	if (!found)
+		return false;
+	if (offset)
+		snprintf(buf, len, "%s+0x%" PRIx64, s.name, offset);
+	else
+		snprintf(buf, len, "%s", s.name);
+	return true;
+}
+
+void ptw_cli_space_close(const struct ptw_cli *cli, struct ptwalk_space *space)
+{
+	uint64_t first_pa = 0;
+	uint64_t changed = space ? ptwalk_space_tables_changed(space, &first_pa) : 0;
+
+	if (changed)
+		ptw_cli_warn(cli,
+			     "%" PRIu64 " table page(s) read differently when read again (the first at physical "
+			     "0x%" PRIx64 "): the live kernel changed them during the walk, and what they map "
+			     "is given as each read found it",
+			     changed, first_pa);
+	ptwalk_space_close(space);
 }

@@ -34,9 +34,24 @@ struct ptwalk_error *ptw_cli_space(const struct ptw_cli *cli, struct ptwalk_dump
 struct ptwalk_error *ptw_cli_load_symbols(const struct ptw_cli *cli, struct ptwalk_dump *d);
 /** The one reader of a virtual ADDRESS given by the user: the len bytes at
  * text, decimal or 0x hex, or SYMBOL, SYMBOL+OFF, SYMBOL-OFF against the
- * dump's symbols (loaded only for such a text). INVALID_ARGUMENT naming the
+ * dump's symbols (ptwalk_address_parse; loaded only for such a text, each
+ * refused source then named in a warning). INVALID_ARGUMENT naming the
  * text when it is none of these. */
 struct ptwalk_error *ptw_cli_address(const struct ptw_cli *cli, struct ptwalk_dump *d, const char *text,
 				     size_t len, uint64_t *va_ret);
+/** A number given by the user (an option's value, a length, a physical
+ * address), read as every number is (ptwalk_parse_u64): false when text is
+ * not one. */
+bool ptw_cli_number(const char *text, uint64_t *ret);
+
+/* Room for "SYMBOL+0xOFF" text (the kernel's KSYM_NAME_LEN is 512). */
+#define PTW_CLI_SYMBOL_TEXT_MAX 560
+/** The name of a kernel address as vtop and read show it, "start_kernel+0x10"
+ * or "start_kernel" at offset 0 (ptwalk_symbol_name: outside the kernel
+ * image, only once the symbols are loaded). False when none. */
+bool ptw_cli_name(const struct ptw_cli *cli, struct ptwalk_dump *d, uint64_t va, char *buf, size_t len);
+/** Close space, first warning when a live kernel changed tables under the
+ * walk (ptwalk_space_tables_changed). NULL is fine. */
+void ptw_cli_space_close(const struct ptw_cli *cli, struct ptwalk_space *space);
 
 #endif

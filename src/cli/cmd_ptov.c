@@ -6,7 +6,6 @@
 #include "cli.h"
 #include "format.h"
 #include "json.h"
-#include "number.h"
 
 static int run_ptov(struct ptw_cli *cli)
 {
@@ -34,7 +33,7 @@ static int run_ptov(struct ptw_cli *cli)
 		struct ptwalk_ptov p;
 		uint64_t pa;
 
-		if (!ptw_parse_u64(cli->args[i], &pa)) {
+		if (!ptw_cli_number(cli->args[i], &pa)) {
 			fflush(stdout);
 			rc = ptw_cli_usage_error(cli, "not an address: '%s'", cli->args[i]);
 			goto out;

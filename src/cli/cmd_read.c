@@ -5,15 +5,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_cli.h"
+#include "cli.h"
+#include "format.h"
+#include "json.h"
 #include "lines.h"
-#include "number.h"
-#include "xlat_cli.h"
 
 #define DEFAULT_LENGTH 64
 #define CHUNK 4096u
 
 struct reader {
-	struct ptw_xctx *c;
+	const struct ptw_cli *cli;
+	struct ptwalk_dump *d;
+	/* NULL for physical reads without --pgd or --pid: they need no
+	 * translation, so a dump whose tables cannot be found still reads. */
+	struct ptwalk_space *space;
 	FILE *out;
 	bool raw;
 	/* --json: one record per contiguous run of bytes read, one per hole */
@@ -34,10 +40,10 @@ struct reader {
 	/* The kernel-image symbol of the range's start, for the first record
 	 * (--json) or a header line (text); NULL when none. */
 	const char *symbol;
-	char symbol_text[PTW_SYMBOL_TEXT_MAX];
+	char symbol_text[PTW_CLI_SYMBOL_TEXT_MAX];
 	/* the physical range of the dump last found (phys_extent) */
 	bool have_range;
-	struct ptw_phys_range range;
+	struct ptwalk_phys_range range;
 };
 
 /* One line as crash's `rd -8` prints it: the address right-aligned in 16
@@ -80,7 +86,7 @@ static void end_gap(struct reader *rd)
 {
 	if (!rd->in_gap)
 		return;
-	ptw_cli_warn(rd->c->cli, PTW_MSG_HEX "-" PTW_MSG_HEX ": %s", rd->gap_start, rd->gap_end, rd->gap_why);
+	ptw_cli_warn(rd->cli, PTW_MSG_HEX "-" PTW_MSG_HEX ": %s", rd->gap_start, rd->gap_end, rd->gap_why);
 	if (rd->json) {
 		ptw_json_begin_object(&rd->j);
 		ptw_json_field_hex(&rd->j, "address", rd->gap_start);
@@ -98,7 +104,7 @@ static void emit(struct reader *rd, uint64_t addr, const unsigned char *buf, uin
 {
 	if (!buf) {
 		end_chunk(rd);
-		if (rd->in_gap && rd->gap_end == addr && rd->gap_why == why) {
+		if (rd->in_gap && rd->gap_end == addr && strcmp(rd->gap_why, why) == 0) {
 			rd->gap_end = addr + n;
 		} else {
 			end_gap(rd);
@@ -133,10 +139,10 @@ static void emit(struct reader *rd, uint64_t addr, const unsigned char *buf, uin
 	if (rd->raw) {
 		if (buf) {
 			fwrite(buf, 1, n, rd->out);
-		} else if (rd->c->cli->have_fill) {
+		} else if (rd->cli->have_fill) {
 			unsigned char block[CHUNK];
 
-			memset(block, rd->c->cli->fill, sizeof(block));
+			memset(block, rd->cli->fill, sizeof(block));
 			/* Bounded by n, which the user asked for. */
 			for (uint64_t left = n; left;) {
 				size_t k = left < sizeof(block) ? (size_t)left : sizeof(block);
@@ -166,16 +172,19 @@ static void emit(struct reader *rd, uint64_t addr, const unsigned char *buf, uin
 }
 
 /* Read [pa, pa + n) (n <= CHUNK, not crossing a 4K frame) and emit it as addr. */
-static struct ptw_error *emit_phys(struct reader *rd, uint64_t addr, uint64_t pa, size_t n)
+static struct ptwalk_error *emit_phys(struct reader *rd, uint64_t addr, uint64_t pa, size_t n)
 {
 	unsigned char buf[CHUNK];
-	struct ptw_error *err = ptw_source_read_phys(rd->c->dump->src, pa, buf, n);
+	struct ptwalk_error *err = ptwalk_read_phys(rd->d, pa, buf, n, NULL);
 
 	if (err) {
-		if (err->code != PTW_E_NOT_PRESENT && err->code != PTW_E_FAULT)
+		enum ptwalk_error_code code = ptwalk_error_code(err);
+
+		if (code != PTWALK_E_NOT_PRESENT && code != PTWALK_E_FAULT)
 			return err;
-		ptw_error_destroy(err);
-		emit(rd, addr, NULL, n, ptw_walk_status_name(PTW_WALK_NOT_IN_DUMP));
+		ptwalk_error_free(err);
+		/* A frame is in the dump whole or not at all. */
+		emit(rd, addr, NULL, n, ptwalk_status_name(PTWALK_NOT_IN_DUMP));
 		return NULL;
 	}
 	emit(rd, addr, buf, n, NULL);
@@ -200,19 +209,13 @@ static void finish(struct reader *rd)
 
 /* Name the start of a virtual range, as vtop does: a header line above
  * the hexdump, "symbol" in the first --json record. Only kernel-image
- * addresses are named (see ptw_xres_name). */
+ * addresses are named (see ptwalk_symbol_name). */
 static void name_start(struct reader *rd, uint64_t addr)
 {
-	struct ptw_xres res = { .va = addr };
-
 	rd->symbol = NULL;
-	if (rd->c->cli->phys || rd->raw || !rd->c->x)
+	if (rd->cli->phys || rd->raw || !rd->space ||
+	    !ptw_cli_name(rd->cli, rd->d, addr, rd->symbol_text, sizeof(rd->symbol_text)))
 		return;
-	res.g = &rd->c->x->kernel;
-	ptw_xres_name(rd->c, &res);
-	if (!res.symbol)
-		return;
-	snprintf(rd->symbol_text, sizeof(rd->symbol_text), "%s", res.symbol);
 	rd->symbol = rd->symbol_text;
 	/* Text: a label line as objdump prints one, "ADDRESS <SYMBOL+OFF>:". */
 	if (!rd->json) {
@@ -224,10 +227,10 @@ static void name_start(struct reader *rd, uint64_t addr)
 struct range_search {
 	uint64_t pa;
 	bool found;
-	struct ptw_phys_range r;
+	struct ptwalk_phys_range r;
 };
 
-static bool first_range_ending_above(const struct ptw_phys_range *r, void *arg)
+static bool first_range_ending_above(void *arg, const struct ptwalk_phys_range *r)
 {
 	struct range_search *s = arg;
 
@@ -244,13 +247,13 @@ static bool first_range_ending_above(const struct ptw_phys_range *r, void *arg)
  * to the end of the space). Holes between ranges are skipped whole this
  * way; the last range found is kept, so reading through one costs a single
  * search. */
-static struct ptw_error *phys_extent(struct reader *rd, uint64_t pa, bool *in_ret, uint64_t *extent_ret)
+static struct ptwalk_error *phys_extent(struct reader *rd, uint64_t pa, bool *in_ret, uint64_t *extent_ret)
 {
 	struct range_search s = { .pa = pa };
-	struct ptw_error *err;
+	struct ptwalk_error *err;
 
 	if (!rd->have_range || pa < rd->range.start || (rd->range.end && pa >= rd->range.end)) {
-		err = ptw_source_for_each_range(rd->c->dump->src, first_range_ending_above, &s);
+		err = ptwalk_dump_phys_ranges(rd->d, first_range_ending_above, &s);
 		if (err)
 			return err;
 		if (!s.found) {
@@ -273,15 +276,15 @@ static struct ptw_error *phys_extent(struct reader *rd, uint64_t pa, bool *in_re
 
 /* len bytes at addr, which map to physical pa onwards contiguously: read
  * where the dump has them, one hole report where it does not. */
-static struct ptw_error *read_phys_span(struct reader *rd, uint64_t addr, uint64_t pa, uint64_t len)
+static struct ptwalk_error *read_phys_span(struct reader *rd, uint64_t addr, uint64_t pa, uint64_t len)
 {
-	const char *absent = ptw_walk_status_name(PTW_WALK_NOT_IN_DUMP);
+	const char *absent = ptwalk_status_name(PTWALK_NOT_IN_DUMP);
 
 	/* Bounded: every pass consumes at least one byte of len. */
 	while (len) {
 		bool in;
 		uint64_t extent, seg;
-		struct ptw_error *err = phys_extent(rd, pa, &in, &extent);
+		struct ptwalk_error *err = phys_extent(rd, pa, &in, &extent);
 
 		if (err)
 			return err;
@@ -309,49 +312,28 @@ static struct ptw_error *read_phys_span(struct reader *rd, uint64_t addr, uint64
 	return NULL;
 }
 
-/* Bytes from addr to the end of what one walk answered, as an input
- * address: the walk's range is of the untagged VA, and on an architecture
- * that untags, it holds for the input only up to where bit 55 (the half
- * the tag bits copy) changes. 0: up to the end of the space. */
-static uint64_t answered_span(const struct ptw_xctx *c, uint64_t addr, const struct ptw_xres *res)
+static struct ptwalk_error *read_range(struct reader *rd, uint64_t addr, uint64_t len)
 {
-	uint64_t span = res->r.range_end - res->va; /* wraps to 0 for "to the end" */
-
-	if (c->ops->untag) {
-		uint64_t window = (addr | ((UINT64_C(1) << 55) - 1)) - addr + 1; /* 0 past the top */
-
-		if (window && (span == 0 || span > window))
-			span = window;
-	}
-	return span;
-}
-
-static struct ptw_error *read_range(struct reader *rd, uint64_t addr, uint64_t len)
-{
-	struct ptw_error *err = NULL;
+	struct ptwalk_error *err = NULL;
 
 	name_start(rd, addr);
-	if (rd->c->cli->phys)
+	if (rd->cli->phys)
 		return read_phys_span(rd, addr, addr, len);
 	/* Bounded: every pass consumes at least one byte of len, and a whole
 	 * leaf or hole of the tables at a time. */
 	while (len && !err) {
-		struct ptw_xres res;
+		struct ptwalk_translation t;
 		uint64_t span;
 
-		err = ptw_xctx_translate(rd->c, addr, &res);
+		err = ptwalk_translate_span(rd->space, addr, &t, &span);
 		if (err)
 			break;
-		if (res.r.range_start <= res.va && (res.r.range_end == 0 || res.r.range_end > res.va))
-			span = answered_span(rd->c, addr, &res);
-		else
-			span = to_frame_end(addr, len); /* an answer without its range */
 		if (span == 0 || span > len)
 			span = len;
-		if (res.g && res.r.have_pa)
-			err = read_phys_span(rd, addr, res.r.pa, span);
+		if (t.have_pa)
+			err = read_phys_span(rd, addr, t.pa, span);
 		else
-			emit(rd, addr, NULL, span, ptw_xres_status_name(&res));
+			emit(rd, addr, NULL, span, ptwalk_status_name(t.status));
 		addr += span;
 		len -= span;
 	}
@@ -359,24 +341,28 @@ static struct ptw_error *read_range(struct reader *rd, uint64_t addr, uint64_t l
 }
 
 /* ADDR as given: physical with --phys (a number), else virtual (anything
- * ptw_cli_parse_addr takes). */
-static struct ptw_error *parse_start(const struct reader *rd, const char *text, size_t len, uint64_t *ret)
+ * ptw_cli_address takes). */
+static struct ptwalk_error *parse_start(const struct reader *rd, const char *text, size_t len, uint64_t *ret)
 {
-	if (!rd->c->cli->phys)
-		return ptw_cli_parse_addr(rd->c, text, len, ret);
-	if (ptw_parse_u64_n(text, len, ret))
+	struct ptwalk_error *err;
+
+	if (!rd->cli->phys)
+		return ptw_cli_address(rd->cli, rd->d, text, len, ret);
+	err = ptwalk_parse_u64(text, len, ret);
+	if (!err)
 		return NULL;
-	return ptw_error_create(PTW_E_INVALID_ARGUMENT, "not an address: '%.*s%s'",
-				(int)(len > 40 ? 40 : len), text, len > 40 ? "..." : "");
+	ptwalk_error_free(err);
+	return ptwalk_error_create(PTWALK_E_INVALID_ARGUMENT, "not an address: '%.*s%s'", (int)(len > 40 ? 40 : len),
+				   text, len > 40 ? "..." : "");
 }
 
 /* Batch mode (ADDR is '-'): one address per line on stdin, LENGTH bytes read
  * at each, in order. A line that is not an address is skipped with a warning
  * and makes the exit status 2, as vtop does. */
-static struct ptw_error *read_each_stdin_address(struct reader *rd, uint64_t len, unsigned *bad_lines)
+static struct ptwalk_error *read_each_stdin_address(struct reader *rd, uint64_t len, unsigned *bad_lines)
 {
 	struct ptw_lines lr;
-	struct ptw_error *err = ptw_lines_init(&lr, stdin);
+	struct ptwalk_error *err = ptw_lines_init(&lr, stdin);
 
 	/* Bounded: ptw_lines_next consumes input on every call. */
 	while (!err) {
@@ -392,24 +378,24 @@ static struct ptw_error *read_each_stdin_address(struct reader *rd, uint64_t len
 		if (kind == PTW_LINE_TOO_LONG) {
 			(*bad_lines)++;
 			ptw_lines_where(&lr, where, sizeof(where));
-			ptw_cli_warn_in(rd->c->cli, where, "too long (%u bytes or more), skipped", PTW_LINE_MAX);
+			ptw_cli_warn_in(rd->cli, where, "too long (%u bytes or more), skipped", PTW_LINE_MAX);
 			continue;
 		}
 		err = parse_start(rd, text, n, &addr);
 		if (err) {
-			if (err->code != PTW_E_INVALID_ARGUMENT)
+			if (ptwalk_error_code(err) != PTWALK_E_INVALID_ARGUMENT)
 				break;
 			(*bad_lines)++;
 			ptw_lines_where(&lr, where, sizeof(where));
-			ptw_cli_warn_in(rd->c->cli, where, "%s", err->message);
-			ptw_error_destroy(err);
+			ptw_cli_warn_in(rd->cli, where, "%s", ptwalk_error_message(err));
+			ptwalk_error_free(err);
 			err = NULL;
 			continue;
 		}
 		if (len && addr + len - 1 < addr) {
 			(*bad_lines)++;
 			ptw_lines_where(&lr, where, sizeof(where));
-			ptw_cli_warn_in(rd->c->cli, where, "%" PRIx64 " + %" PRIu64 " wraps around the address space",
+			ptw_cli_warn_in(rd->cli, where, "%" PRIx64 " + %" PRIu64 " wraps around the address space",
 					addr, len);
 			continue;
 		}
@@ -420,40 +406,55 @@ static struct ptw_error *read_each_stdin_address(struct reader *rd, uint64_t len
 	return err;
 }
 
+/* An OS error about the output file, named in the message as the file at fault. */
+static struct ptwalk_error *output_error(const struct ptw_cli *cli, int errnum, const char *what)
+{
+	return ptwalk_error_in_file(ptwalk_error_create(errnum == ENOMEM ? PTWALK_E_NOMEM : PTWALK_E_OS, "%s: %s",
+							what, strerror(errnum)),
+				    cli->output);
+}
+
 static int run_read(struct ptw_cli *cli)
 {
-	struct ptw_xctx c;
-	struct reader rd = { .c = &c, .out = stdout, .raw = cli->raw, .json = cli->json };
+	struct reader rd = { .cli = cli, .out = stdout, .raw = cli->raw, .json = cli->json };
 	uint64_t addr = 0, len = DEFAULT_LENGTH;
 	bool from_stdin = strcmp(cli->args[0], "-") == 0;
 	unsigned bad_lines = 0;
-	struct ptw_error *err;
+	struct ptwalk_error *err;
+	int rc;
 
-	if (cli->nargs > 1 && !ptw_parse_u64(cli->args[1], &len)) {
+	if (cli->nargs > 1 && !ptw_cli_number(cli->args[1], &len)) {
 		return ptw_cli_usage_error(cli, "not a length (decimal or 0x hex): '%s'", cli->args[1]);
 	}
+	err = ptw_cli_open(cli, &rd.d);
 	/* Physical reads need no translation: a dump whose page tables cannot
 	 * be found is still readable by physical address. */
-	err = cli->phys ? ptw_xctx_open_phys(cli, &c) : ptw_xctx_open(cli, &c);
-	if (err)
-		return ptw_cli_fail(cli, err);
+	if (!err && (!cli->phys || cli->have_pgd || cli->have_pid))
+		err = ptw_cli_space(cli, rd.d, &rd.space);
+	if (err) {
+		ptw_cli_close(cli, rd.d);
+		return ptw_cli_fail_api(cli, err);
+	}
 	/* ADDR is read with the dump open: a virtual one may name a symbol. */
 	if (!from_stdin) {
 		err = parse_start(&rd, cli->args[0], strlen(cli->args[0]), &addr);
 		if (!err && len && addr + len - 1 < addr)
-			err = ptw_error_create(PTW_E_INVALID_ARGUMENT, "the range wraps around the address space");
+			err = ptwalk_error_create(PTWALK_E_INVALID_ARGUMENT, "the range wraps around the address space");
 		if (err) {
-			ptw_xctx_close(&c);
-			ptw_cli_usage_error(cli, "%s", err->message);
-			ptw_error_destroy(err);
+			ptw_cli_space_close(cli, rd.space);
+			ptw_cli_close(cli, rd.d);
+			ptw_cli_usage_error(cli, "%s", ptwalk_error_message(err));
+			ptwalk_error_free(err);
 			return PTW_EXIT_USAGE;
 		}
 	}
 	if (cli->output) {
 		rd.out = fopen(cli->output, "wb");
 		if (!rd.out) {
-			ptw_xctx_close(&c);
-			return ptw_cli_fail(cli, ptw_error_in_file(ptw_error_errno(errno, "cannot create"), cli->output));
+			err = output_error(cli, errno, "cannot create");
+			ptw_cli_space_close(cli, rd.space);
+			ptw_cli_close(cli, rd.d);
+			return ptw_cli_fail_api(cli, err);
 		}
 	}
 	ptw_json_init(&rd.j, rd.out);
@@ -466,14 +467,12 @@ static int run_read(struct ptw_cli *cli)
 		bool write_failed = ferror(rd.out) != 0;
 
 		if ((fclose(rd.out) != 0 || write_failed) && !err)
-			err = ptw_error_in_file(ptw_error_errno(errno ? errno : EIO, "writing"), cli->output);
+			err = output_error(cli, errno ? errno : EIO, "writing");
 	}
-	ptw_xctx_close(&c);
-	if (err)
-		return ptw_cli_fail(cli, err);
-	if (bad_lines)
-		return PTW_EXIT_USAGE;
-	return rd.gaps ? PTW_EXIT_UNANSWERED : PTW_EXIT_OK;
+	rc = bad_lines ? PTW_EXIT_USAGE : rd.gaps ? PTW_EXIT_UNANSWERED : PTW_EXIT_OK;
+	ptw_cli_space_close(cli, rd.space);
+	ptw_cli_close(cli, rd.d);
+	return err ? ptw_cli_fail_api(cli, err) : rc;
 }
 
 const struct ptw_command ptw_cmd_read = {

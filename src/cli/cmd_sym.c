@@ -9,7 +9,6 @@
 #include "cli.h"
 #include "format.h"
 #include "json.h"
-#include "number.h"
 
 static void type_text(char type, char buf[2])
 {
@@ -56,7 +55,7 @@ static bool answer(const struct ptw_cli *cli, struct ptw_json *j, struct ptwalk_
 	bool any = false, expression = false;
 	struct ptwalk_error *err;
 
-	if (!ptw_parse_u64(arg, &address)) {
+	if (!ptw_cli_number(arg, &address)) {
 		/* Every symbol of that name (static functions repeat). */
 		while (ptwalk_symbol_next_by_name(d, arg, &pos, &s)) {
 			emit(cli, j, &s, 0, false);

@@ -6,10 +6,10 @@
 #include <string.h>
 
 #include "api_cli.h"
+#include "cli.h"
+#include "format.h"
+#include "json.h"
 #include "lines.h"
-#include "page.h"
-#include "vmem.h"
-#include "xlat_cli.h"
 
 /* Batch input is read in blocks (lines.c), and --brief output formatted by
  * hand into a buffer of its own, handed to stdio in large blocks: a million
@@ -19,22 +19,6 @@
 /* Room kept for a --brief line: two 16-digit numbers (or one and a status
  * name), and the 15 bytes put_hex may store past the last digit. */
 #define BRIEF_LINE_MAX 64
-
-struct vtop_state {
-	struct ptw_xctx *c;
-	struct ptw_json j;
-	unsigned unanswered;
-	unsigned bad_input;
-	bool first_text;
-	/* --brief output not yet given to stdio: brief_out[0..brief_len). */
-	char *brief_out;
-	size_t brief_len;
-	/* struct page of each answered frame (not with --brief): read through
-	 * its own reader of kernel memory, laid out as VMCOREINFO says. */
-	struct ptw_vmem *vm;
-	struct ptw_page_layout page_layout;
-	bool page_warned;
-};
 
 /* Byte k of the result is nibble k of v (k = 0: the lowest). */
 static uint64_t nibbles_to_bytes(uint32_t v)
@@ -78,178 +62,301 @@ static char *put_hex(char *p, uint64_t v)
 	return p + width;
 }
 
-/* Hand the buffered --brief lines to stdio (before anything else is
- * written to stdout, and at the end). */
-static void flush_brief(struct vtop_state *st)
-{
-	if (st->brief_len)
-		fwrite(st->brief_out, 1, st->brief_len, stdout);
-	st->brief_len = 0;
-}
+/* What vtop says of a user address without a user tree: the options that give one. */
+#define NO_USER_TABLE_REASON "a user address: give the user table with --pgd or --pid"
+
+/* Addresses answered in full (text, or --json): each with its walk, the
+ * leaf's attributes, its frame's struct page and its symbol. */
+struct vtop_state {
+	const struct ptw_cli *cli;
+	struct ptwalk_dump *d;
+	struct ptwalk_space *space;
+	struct ptw_json j;
+	unsigned unanswered;
+	unsigned bad_input;
+	bool first_text;
+	/* struct page of each answered frame (not with --brief); NULL when
+	 * the dump does not describe it. */
+	struct ptwalk_pages *pages;
+	bool page_warned;
+};
+
+/* One answered address and what is shown with it. */
+struct answer {
+	struct ptwalk_translation t;
+	bool page_tried;             /* looked up */
+	bool have_page;              /* false: its address could not be worked out */
+	struct ptwalk_page page;
+	const char *symbol;          /* "start_kernel+0x10", or NULL */
+	char symbol_text[PTW_CLI_SYMBOL_TEXT_MAX];
+};
 
 /* struct page as crash's vtop prints it: a header line and the values. */
-static void print_page_text(const struct ptw_page_layout *l, const struct ptw_page *p, uint64_t pa)
+static void print_page_text(const struct ptwalk_page *p)
 {
-	const char *names[PTW_PAGE_MAX_FLAGS];
-	unsigned n;
-
 	printf("      PAGE         PHYSICAL      MAPPING       CNT  MAPCNT FLAGS\n");
 	if (!p->have_contents) {
-		printf("%16" PRIx64 "  %8" PRIx64 "  (struct page %s)\n", p->address,
-		       pa & ~((UINT64_C(1) << l->page_shift) - 1),
-		       strcmp(p->missing, "not-in-dump") == 0 ? "not in the dump" : "not mapped");
+		printf("%16" PRIx64 "  %8" PRIx64 "  (struct page %s)\n", p->address, p->pa,
+		       p->missing == PTWALK_NOT_IN_DUMP ? "not in the dump" : "not mapped");
 		return;
 	}
-	printf("%16" PRIx64 "  %8" PRIx64 "  %16" PRIx64 " %4" PRId32 " ", p->address,
-	       pa & ~((UINT64_C(1) << l->page_shift) - 1), p->mapping, p->refcount);
+	printf("%16" PRIx64 "  %8" PRIx64 "  %16" PRIx64 " %4" PRId32 " ", p->address, p->pa, p->mapping,
+	       p->refcount);
 	if (p->type)
 		printf("%7s", p->type);
 	else
 		printf("%7" PRId64, p->mapcount);
 	printf(" %" PRIx64, p->flags);
-	n = ptw_page_flag_names(l, p->flags, names, PTW_PAGE_MAX_FLAGS);
-	for (unsigned i = 0; i < n; i++)
-		printf("%s%s", i ? "," : " ", names[i]);
+	for (unsigned i = 0; i < p->nflag_names; i++)
+		printf("%s%s", i ? "," : " ", p->flag_names[i]);
 	printf("\n");
 }
 
-static void print_text(struct vtop_state *st, const struct ptw_xres *res)
+static void print_text(struct vtop_state *st, const struct answer *a)
 {
-	struct ptw_xctx *c = st->c;
-	const struct ptw_walk_result *r = &res->r;
-	uint64_t tva;
-	char flags[256], size[32];
+	const struct ptwalk_translation *t = &a->t;
+	const struct ptwalk_step *last = t->nsteps ? &t->steps[t->nsteps - 1] : NULL;
+	char flags[256], size[PTW_SIZE_TEXT_MAX];
+	struct ptwalk_error *err;
+	uint64_t va;
 
 	if (!st->first_text)
 		putchar('\n');
 	st->first_text = false;
 	printf("VIRTUAL           PHYSICAL\n");
-	if (ptw_xres_ok(res) || r->have_pa)
-		printf("%-16" PRIx64 "  %" PRIx64 "\n", res->input, r->pa);
+	if (t->status == PTWALK_OK || t->have_pa)
+		printf("%-16" PRIx64 "  %" PRIx64 "\n", t->input, t->pa);
 	else
-		printf(PTW_COL_HEX "  (%s)\n", res->input, ptw_xres_status_name(res));
-	if (res->tagged)
-		printf("UNTAGGED:       %" PRIx64 "\n", res->va);
-	if (res->symbol)
-		printf("SYMBOL:         %s\n", res->symbol);
-	if (!res->g) {
-		printf("  %s\n", r->reason);
+		printf(PTW_COL_HEX "  (%s)\n", t->input, ptwalk_status_name(t->status));
+	if (t->tagged)
+		printf("UNTAGGED:       %" PRIx64 "\n", t->va);
+	if (a->symbol)
+		printf("SYMBOL:         %s\n", a->symbol);
+	if (t->status == PTWALK_NO_USER_TABLE) {
+		printf("  %s\n", NO_USER_TABLE_REASON);
 		return;
 	}
-	if (r->status == PTW_WALK_NON_CANONICAL) {
-		printf("  not canonical: outside both halves of the %u-bit address space\n", res->g->va_bits);
+	if (t->status == PTWALK_NON_CANONICAL) {
+		printf("  not canonical: outside both halves of the %u-bit address space\n",
+		       ptwalk_space_va_bits(st->space, t->user ? PTWALK_TREE_USER : PTWALK_TREE_KERNEL));
 		return;
 	}
-	if (ptw_xctx_table_va(c, r->table_base, &tva))
-		printf("PAGE DIRECTORY: %" PRIx64 "\n", tva);
+	/* Tables are shown at the kernel VA the kernel sees them at, as crash does. */
+	if (ptwalk_table_va(st->space, t->table_base, &va))
+		printf("PAGE DIRECTORY: %" PRIx64 "\n", va);
 	else
-		printf("PAGE DIRECTORY: %" PRIx64 " (physical)\n", r->table_base);
-	for (unsigned i = 0; i < r->nsteps; i++) {
-		const struct ptw_walk_step *s = &r->step[i];
-		const char *name = c->ops->level_name ? c->ops->level_name(res->g, s->idx) : "L";
+		printf("PAGE DIRECTORY: %" PRIx64 " (physical)\n", t->table_base);
+	for (unsigned i = 0; i < t->nsteps; i++) {
+		const struct ptwalk_step *s = &t->steps[i];
 
-		if (ptw_xctx_table_va(c, s->entry_pa, &tva))
-			printf("  %4s: %" PRIx64 " => %" PRIx64 "\n", name, tva, s->raw);
+		if (ptwalk_table_va(st->space, s->entry_pa, &va))
+			printf("  %4s: %" PRIx64 " => %" PRIx64 "\n", s->table ? s->table : "L", va, s->raw);
 		else
-			printf("  %4s: %" PRIx64 " (physical) => %" PRIx64 "\n", name, s->entry_pa, s->raw);
+			printf("  %4s: %" PRIx64 " (physical) => %" PRIx64 "\n", s->table ? s->table : "L", s->entry_pa,
+			       s->raw);
 	}
-	ptw_size_text(r->page_size, size, sizeof(size));
-	switch (r->status) {
-	case PTW_WALK_OK:
-	case PTW_WALK_NOT_IN_DUMP:
-		if (r->have_pa) {
-			printf("  PAGE: %" PRIx64 "  (%s %s, level %d%s)\n", r->pa & ~(r->page_size - 1), size,
-			       r->leaf_is_block ? "block" : "page", r->level,
-			       r->status == PTW_WALK_NOT_IN_DUMP ? ", not in the dump" : "");
-			ptw_xctx_flags_text(c, res, flags, sizeof(flags));
-			printf(" FLAGS: %s\n", flags);
-			if (r->cont_size) {
-				ptw_size_text(r->cont_size, size, sizeof(size));
-				printf("  CONT: part of a %s contiguous run\n", size);
-			}
-			if (res->page)
-				print_page_text(res->page_layout, res->page, r->pa);
-		} else {
+	ptw_size_text(t->page_size, size, sizeof(size));
+	switch (t->status) {
+	case PTWALK_OK:
+	case PTWALK_NOT_IN_DUMP:
+		if (!t->have_pa) {
 			printf("  not in the dump: the table at %" PRIx64 " (from the level %d entry) is missing\n",
-			       r->missing_pa, r->level);
+			       t->missing_pa, t->level);
+			break;
 		}
+		printf("  PAGE: %" PRIx64 "  (%s %s, level %d%s)\n", t->pa & ~(t->page_size - 1), size,
+		       t->block ? "block" : "page", t->level,
+		       t->status == PTWALK_NOT_IN_DUMP ? ", not in the dump" : "");
+		err = ptwalk_translation_attrs_text(st->space, t, flags, sizeof(flags));
+		if (err) {
+			/* an architecture without attribute names: none shown */
+			flags[0] = '\0';
+			ptwalk_error_free(err);
+		}
+		printf(" FLAGS: %s\n", flags);
+		if (t->cont_size) {
+			ptw_size_text(t->cont_size, size, sizeof(size));
+			printf("  CONT: part of a %s contiguous run\n", size);
+		}
+		if (a->have_page)
+			print_page_text(&a->page);
 		break;
-	case PTW_WALK_NOT_MAPPED:
-		printf("  not mapped: invalid entry at level %d, index %u\n", r->level,
-		       r->nsteps ? r->step[r->nsteps - 1].index : 0);
+	case PTWALK_NOT_MAPPED:
+		printf("  not mapped: invalid entry at level %d, index %u\n", t->level, last ? last->index : 0);
 		break;
-	case PTW_WALK_BAD_TABLE:
-		printf("  bad table at level %d, index %u, entry %" PRIx64 ": %s\n", r->level,
-		       r->nsteps ? r->step[r->nsteps - 1].index : 0, r->nsteps ? r->step[r->nsteps - 1].raw : 0,
-		       r->reason ? r->reason : "forbidden descriptor");
+	case PTWALK_BAD_TABLE:
+		printf("  bad table at level %d, index %u, entry %" PRIx64 ": %s\n", t->level, last ? last->index : 0,
+		       last ? last->raw : 0, t->reason ? t->reason : "forbidden descriptor");
 		break;
-	case PTW_WALK_NON_CANONICAL:
-	case PTW_WALK_ALIAS: /* only iterations that track tables */
+	case PTWALK_NON_CANONICAL:
+	case PTWALK_NO_USER_TABLE:
 		break;
 	}
 }
 
-static struct ptw_error *answer(struct vtop_state *st, uint64_t va)
+/* struct page as a JSON object (vtop's "page"). */
+static void page_json(struct ptw_json *j, const struct ptwalk_page *p)
 {
-	struct ptw_page page;
-	struct ptw_xres res;
-	struct ptw_error *err = ptw_xctx_translate(st->c, va, &res);
+	ptw_json_begin_object(j);
+	ptw_json_field_hex(j, "address", p->address);
+	ptw_json_field_u64(j, "pfn", p->pfn);
+	ptw_json_field_string(j, "status", ptwalk_status_name(p->have_contents ? PTWALK_OK : p->missing));
+	if (!p->have_contents) {
+		ptw_json_end_object(j);
+		return;
+	}
+	ptw_json_field_hex(j, "flags", p->flags);
+	ptw_json_key(j, "flag_names");
+	ptw_json_begin_array(j);
+	for (unsigned i = 0; i < p->nflag_names; i++)
+		ptw_json_string(j, p->flag_names[i]);
+	ptw_json_end_array(j);
+	ptw_json_field_i64(j, "refcount", p->refcount);
+	ptw_json_key(j, "mapcount");
+	p->type ? ptw_json_null(j) : ptw_json_i64(j, p->mapcount);
+	ptw_json_field_string(j, "type", p->type);
+	ptw_json_field_hex(j, "mapping", p->mapping);
+	ptw_json_end_object(j);
+}
+
+/* The leaf's block/contiguous facts and attributes (none where the
+ * architecture names no attributes). */
+static void attrs_json(struct vtop_state *st, const struct ptwalk_translation *t)
+{
+	struct ptwalk_attr attrs[PTWALK_MAX_ATTRS];
+	size_t n;
+	struct ptwalk_error *err = ptwalk_translation_attrs(st->space, t, attrs, &n);
+
+	if (err) {
+		ptwalk_error_free(err);
+		return;
+	}
+	ptw_json_field_bool(&st->j, "block", t->block);
+	if (t->cont_size)
+		ptw_json_field_u64(&st->j, "cont_size", t->cont_size);
+	ptw_json_key(&st->j, "attrs");
+	ptw_json_begin_object(&st->j);
+	for (size_t i = 0; i < n; i++) {
+		const struct ptwalk_attr *at = &attrs[i];
+
+		if (at->type == PTWALK_ATTR_BOOL)
+			ptw_json_field_bool(&st->j, at->name, at->u != 0);
+		else if (at->type == PTWALK_ATTR_UINT)
+			ptw_json_field_u64(&st->j, at->name, at->u);
+		else
+			ptw_json_field_string(&st->j, at->name, at->s);
+	}
+	ptw_json_end_object(&st->j);
+}
+
+/* One JSON Lines record. */
+static void print_json(struct vtop_state *st, const struct answer *a)
+{
+	const struct ptwalk_translation *t = &a->t;
+	struct ptw_json *j = &st->j;
+	bool walked = t->status != PTWALK_NO_USER_TABLE;
+
+	ptw_json_begin_object(j);
+	ptw_json_field_hex(j, "va", t->input);
+	ptw_json_field_string(j, "status", ptwalk_status_name(t->status));
+	if (walked && (t->status == PTWALK_OK || t->have_pa)) {
+		ptw_json_field_hex(j, "pa", t->pa);
+		ptw_json_field_u64(j, "page_size", t->page_size);
+	}
+	if (walked && t->status != PTWALK_NON_CANONICAL) {
+		ptw_json_field_i64(j, "level", t->level);
+		if (t->status != PTWALK_OK && t->nsteps) {
+			const struct ptwalk_step *s = &t->steps[t->nsteps - 1];
+
+			if (t->status != PTWALK_NOT_IN_DUMP || t->have_pa) {
+				ptw_json_field_u64(j, "index", s->index);
+				ptw_json_field_hex(j, "raw", s->raw);
+			}
+		}
+		ptw_json_field_hex(j, "table_base", t->table_base);
+		ptw_json_key(j, "walk");
+		ptw_json_begin_array(j);
+		for (unsigned i = 0; i < t->nsteps; i++) {
+			ptw_json_begin_object(j);
+			ptw_json_field_i64(j, "level", t->steps[i].level);
+			ptw_json_field_u64(j, "index", t->steps[i].index);
+			ptw_json_field_hex(j, "entry_pa", t->steps[i].entry_pa);
+			ptw_json_field_hex(j, "raw", t->steps[i].raw);
+			ptw_json_end_object(j);
+		}
+		ptw_json_end_array(j);
+	}
+	if (t->status == PTWALK_NOT_IN_DUMP)
+		ptw_json_field_hex(j, "missing_pa", t->missing_pa);
+	if (t->status == PTWALK_NO_USER_TABLE)
+		ptw_json_field_string(j, "reason", NO_USER_TABLE_REASON);
+	else if (t->reason)
+		ptw_json_field_string(j, "reason", t->reason);
+	if (walked && t->have_pa)
+		attrs_json(st, t);
+	if (a->page_tried) {
+		ptw_json_key(j, "page");
+		if (a->have_page)
+			page_json(j, &a->page);
+		else
+			ptw_json_null(j);
+	}
+	if (t->tagged)
+		ptw_json_field_hex(j, "untagged_va", t->va);
+	if (a->symbol)
+		ptw_json_field_string(j, "symbol", a->symbol);
+	ptw_json_end_object(j);
+	ptw_json_newline(j);
+}
+
+static struct ptwalk_error *answer(struct vtop_state *st, uint64_t va)
+{
+	struct answer a;
+	struct ptwalk_error *err = ptwalk_translate(st->space, va, &a.t);
 
 	if (err)
 		return err;
-	if (!ptw_xres_ok(&res))
+	if (a.t.status != PTWALK_OK)
 		st->unanswered++;
-	if (st->vm && res.g && res.r.have_pa) {
-		err = ptw_page_read(&st->page_layout, st->vm, res.r.pa, &page);
-		res.page_tried = true;
-		res.page_layout = &st->page_layout;
+	a.page_tried = false;
+	a.have_page = false;
+	a.symbol = NULL;
+	if (st->pages && a.t.have_pa) {
+		err = ptwalk_pages_read(st->pages, a.t.pa, &a.page);
+		a.page_tried = true;
 		if (!err) {
-			res.page = &page;
-		} else if (err->code == PTW_E_NOMEM) {
+			a.have_page = true;
+		} else if (ptwalk_error_code(err) == PTWALK_E_NOMEM) {
 			return err;
 		} else {
 			/* The frame's translation still stands; say once why
 			 * its struct page does not. */
 			if (!st->page_warned)
-				ptw_cli_warn(st->c->cli, "struct page of pa 0x%" PRIx64 ": %s", res.r.pa, err->message);
+				ptw_cli_warn(st->cli, "struct page of pa 0x%" PRIx64 ": %s", a.t.pa,
+					     ptwalk_error_message(err));
 			st->page_warned = true;
-			ptw_error_destroy(err);
+			ptwalk_error_free(err);
 		}
 	}
-	ptw_xres_name(st->c, &res);
-	if (st->c->cli->json) {
-		ptw_xctx_json(st->c, &st->j, &res);
-	} else if (st->c->cli->brief) {
-		char *p;
-
-		if (st->brief_len > BRIEF_OUT_BLOCK - BRIEF_LINE_MAX)
-			flush_brief(st);
-		p = st->brief_out + st->brief_len;
-		p = put_hex(p, res.input);
-		*p++ = ' ';
-		if (ptw_xres_ok(&res)) {
-			p = put_hex(p, res.r.pa);
-		} else {
-			const char *s = ptw_xres_status_name(&res);
-			size_t n = strlen(s);
-
-			memcpy(p, s, n);
-			p += n;
-		}
-		*p++ = '\n';
-		st->brief_len = (size_t)(p - st->brief_out);
-	} else {
-		print_text(st, &res);
-	}
+	/* Kernel addresses are named, as the image's symbols name them. */
+	if (!st->cli->brief && !a.t.user &&
+	    ptw_cli_name(st->cli, st->d, a.t.va, a.symbol_text, sizeof(a.symbol_text)))
+		a.symbol = a.symbol_text;
+	if (st->cli->json)
+		print_json(st, &a);
+	else
+		print_text(st, &a);
 	return NULL;
 }
 
-/* Addresses from stdin, one a line: a line that is not one is a warning
- * (and exit 2 at the end), the rest are still answered. */
-static struct ptw_error *from_stdin(struct vtop_state *st)
+/* Addresses from stdin, one a line, each handed to fn: a line that
+ * is not one is a warning (and exit 2 at the end), the rest are still
+ * answered. */
+static struct ptwalk_error *each_stdin_address(const struct ptw_cli *cli, struct ptwalk_dump *d, unsigned *bad_input,
+					       struct ptwalk_error *(*fn)(void *arg, uint64_t va), void *arg)
 {
 	struct ptw_lines lr;
-	struct ptw_error *err = ptw_lines_init(&lr, stdin);
+	struct ptwalk_error *err = ptw_lines_init(&lr, stdin);
 
 	/* Bounded: ptw_lines_next consumes input on every call. */
 	while (!err) {
@@ -263,26 +370,31 @@ static struct ptw_error *from_stdin(struct vtop_state *st)
 		if (err || kind == PTW_LINE_END)
 			break;
 		if (kind == PTW_LINE_TOO_LONG) {
-			st->bad_input++;
+			(*bad_input)++;
 			ptw_lines_where(&lr, where, sizeof(where));
-			ptw_cli_warn_in(st->c->cli, where, "too long (%u bytes or more), skipped", PTW_LINE_MAX);
+			ptw_cli_warn_in(cli, where, "too long (%u bytes or more), skipped", PTW_LINE_MAX);
 			continue;
 		}
-		err = ptw_cli_parse_addr(st->c, text, len, &va);
+		err = ptw_cli_address(cli, d, text, len, &va);
 		if (err) {
-			if (err->code != PTW_E_INVALID_ARGUMENT)
+			if (ptwalk_error_code(err) != PTWALK_E_INVALID_ARGUMENT)
 				break;
-			st->bad_input++;
+			(*bad_input)++;
 			ptw_lines_where(&lr, where, sizeof(where));
-			ptw_cli_warn_in(st->c->cli, where, "%s", err->message);
-			ptw_error_destroy(err);
+			ptw_cli_warn_in(cli, where, "%s", ptwalk_error_message(err));
+			ptwalk_error_free(err);
 			err = NULL;
 			continue;
 		}
-		err = answer(st, va);
+		err = fn(arg, va);
 	}
 	ptw_lines_fini(&lr);
 	return err;
+}
+
+static struct ptwalk_error *answer_in_full(void *arg, uint64_t va)
+{
+	return answer(arg, va);
 }
 
 /* --brief (without --json) through the public API: addresses are
@@ -348,46 +460,9 @@ static struct ptwalk_error *brief_add(struct brief_state *b, uint64_t va)
 	return b->n == BRIEF_BATCH ? brief_flush_batch(b) : NULL;
 }
 
-/* Addresses from stdin, one a line, as from_stdin() reads them. */
-static struct ptwalk_error *brief_stdin(struct brief_state *b)
+static struct ptwalk_error *answer_brief(void *arg, uint64_t va)
 {
-	struct ptw_lines lr;
-	struct ptw_error *lerr = ptw_lines_init(&lr, stdin);
-	struct ptwalk_error *err = NULL;
-
-	/* Bounded: ptw_lines_next consumes input on every call. */
-	while (!lerr && !err) {
-		enum ptw_line_kind kind;
-		const char *text;
-		size_t len;
-		uint64_t va;
-		char where[48];
-
-		lerr = ptw_lines_next(&lr, &kind, &text, &len);
-		if (lerr || kind == PTW_LINE_END)
-			break;
-		if (kind == PTW_LINE_TOO_LONG) {
-			b->bad_input++;
-			ptw_lines_where(&lr, where, sizeof(where));
-			ptw_cli_warn_in(b->cli, where, "too long (%u bytes or more), skipped", PTW_LINE_MAX);
-			continue;
-		}
-		err = ptw_cli_address(b->cli, b->d, text, len, &va);
-		if (err) {
-			if (ptwalk_error_code(err) != PTWALK_E_INVALID_ARGUMENT)
-				break;
-			b->bad_input++;
-			ptw_lines_where(&lr, where, sizeof(where));
-			ptw_cli_warn_in(b->cli, where, "%s", ptwalk_error_message(err));
-			ptwalk_error_free(err);
-			err = NULL;
-			continue;
-		}
-		err = brief_add(b, va);
-	}
-	ptw_lines_fini(&lr);
-	/* A failure to read stdin is an error of the library's kind. */
-	return err ? err : (struct ptwalk_error *)lerr;
+	return brief_add(arg, va);
 }
 
 static int run_vtop_brief(struct ptw_cli *cli)
@@ -416,7 +491,7 @@ static int run_vtop_brief(struct ptw_cli *cli)
 		uint64_t va;
 
 		if (strcmp(cli->args[i], "-") == 0) {
-			err = brief_stdin(b);
+			err = each_stdin_address(cli, b->d, &b->bad_input, answer_brief, b);
 			continue;
 		}
 		err = ptw_cli_address(cli, b->d, cli->args[i], strlen(cli->args[i]), &va);
@@ -443,7 +518,7 @@ static int run_vtop_brief(struct ptw_cli *cli)
 		rc = b->bad_input ? PTW_EXIT_USAGE : b->unanswered ? PTW_EXIT_UNANSWERED : PTW_EXIT_OK;
 out:
 	free(b->out);
-	ptwalk_space_close(b->space);
+	ptw_cli_space_close(cli, b->space);
 	ptw_cli_close(cli, b->d);
 	free(b);
 	return rc;
@@ -451,31 +526,26 @@ out:
 
 static int run_vtop(struct ptw_cli *cli)
 {
-	struct ptw_xctx c;
-	struct vtop_state st = { .c = &c, .first_text = true };
-	struct ptw_error *err;
+	struct vtop_state st = { .cli = cli, .first_text = true };
+	struct ptwalk_error *err;
 	static char outbuf[1 << 16];
+	int rc;
 
 	if (cli->brief && !cli->json)
 		return run_vtop_brief(cli);
-	err = ptw_xctx_open(cli, &c);
-	if (err)
-		return ptw_cli_fail(cli, err);
-	if (cli->brief && !cli->json) {
-		st.brief_out = malloc(BRIEF_OUT_BLOCK);
-		if (!st.brief_out) {
-			ptw_xctx_close(&c);
-			return ptw_cli_fail(cli, &ptw_enomem);
-		}
+	err = ptw_cli_open(cli, &st.d);
+	if (!err)
+		err = ptw_cli_space(cli, st.d, &st.space);
+	if (err) {
+		ptw_cli_close(cli, st.d);
+		return ptw_cli_fail_api(cli, err);
 	}
 	if (!cli->brief) {
 		/* struct page needs only VMCOREINFO; without it vtop goes on. */
-		err = ptw_page_layout_init(c.dump, &st.page_layout);
-		if (!err)
-			err = ptw_vmem_create(c.dump, &st.vm);
+		err = ptwalk_pages_open(st.d, &st.pages);
 		if (err) {
-			ptw_cli_warn(cli, "struct page will not be shown: %s", err->message);
-			ptw_error_destroy(err);
+			ptw_cli_warn(cli, "struct page will not be shown: %s", ptwalk_error_message(err));
+			ptwalk_error_free(err);
 			err = NULL;
 		}
 	}
@@ -485,32 +555,27 @@ static int run_vtop(struct ptw_cli *cli)
 		uint64_t va;
 
 		if (strcmp(cli->args[i], "-") == 0) {
-			err = from_stdin(&st);
+			err = each_stdin_address(cli, st.d, &st.bad_input, answer_in_full, &st);
 			continue;
 		}
-		err = ptw_cli_parse_addr(&c, cli->args[i], strlen(cli->args[i]), &va);
+		err = ptw_cli_address(cli, st.d, cli->args[i], strlen(cli->args[i]), &va);
 		if (err) {
-			flush_brief(&st);
 			fflush(stdout);
-			ptw_cli_usage_error(cli, "%s", err->message);
-			ptw_error_destroy(err);
-			free(st.brief_out);
-			ptw_vmem_destroy(st.vm);
-			ptw_xctx_close(&c);
-			return PTW_EXIT_USAGE;
+			ptw_cli_usage_error(cli, "%s", ptwalk_error_message(err));
+			ptwalk_error_free(err);
+			err = NULL;
+			rc = PTW_EXIT_USAGE;
+			goto out;
 		}
 		err = answer(&st, va);
 	}
-	flush_brief(&st);
 	fflush(stdout);
-	free(st.brief_out);
-	ptw_vmem_destroy(st.vm);
-	ptw_xctx_close(&c);
-	if (err)
-		return ptw_cli_fail(cli, err);
-	if (st.bad_input)
-		return PTW_EXIT_USAGE;
-	return st.unanswered ? PTW_EXIT_UNANSWERED : PTW_EXIT_OK;
+	rc = st.bad_input ? PTW_EXIT_USAGE : st.unanswered ? PTW_EXIT_UNANSWERED : PTW_EXIT_OK;
+out:
+	ptwalk_pages_close(st.pages);
+	ptw_cli_space_close(cli, st.space);
+	ptw_cli_close(cli, st.d);
+	return err ? ptw_cli_fail_api(cli, err) : rc;
 }
 
 const struct ptw_command ptw_cmd_vtop = {

@@ -1,6 +1,7 @@
 #include "lines.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,12 +9,12 @@
  * front of the buffer before the next block is appended. */
 #define PTW_LINES_BLOCK (1u << 16)
 
-struct ptw_error *ptw_lines_init(struct ptw_lines *lr, FILE *in)
+struct ptwalk_error *ptw_lines_init(struct ptw_lines *lr, FILE *in)
 {
 	memset(lr, 0, sizeof(*lr));
 	lr->in = in;
 	lr->buf = malloc(PTW_LINES_BLOCK + PTW_LINE_MAX);
-	return lr->buf ? NULL : &ptw_enomem;
+	return lr->buf ? NULL : ptwalk_error_create(PTWALK_E_NOMEM, "out of memory");
 }
 
 void ptw_lines_fini(struct ptw_lines *lr)
@@ -34,7 +35,7 @@ static bool blank(char c)
 
 /* Refill: keep the partial line, or drop it once it is too long to be
  * anything (then the rest of it is dropped as it arrives). */
-static struct ptw_error *refill(struct ptw_lines *lr)
+static struct ptwalk_error *refill(struct ptw_lines *lr)
 {
 	size_t n;
 
@@ -48,14 +49,18 @@ static struct ptw_error *refill(struct ptw_lines *lr)
 	n = fread(lr->buf + lr->have, 1, PTW_LINES_BLOCK, lr->in);
 	lr->have += n;
 	if (n == 0) {
-		if (ferror(lr->in))
-			return ptw_error_errno(errno ? errno : EIO, "reading stdin");
+		if (ferror(lr->in)) {
+			int e = errno ? errno : EIO;
+
+			return ptwalk_error_create(e == ENOMEM ? PTWALK_E_NOMEM : PTWALK_E_OS, "reading stdin: %s",
+						   strerror(e));
+		}
 		lr->eof = true;
 	}
 	return NULL;
 }
 
-struct ptw_error *ptw_lines_next(struct ptw_lines *lr, enum ptw_line_kind *kind_ret,
+struct ptwalk_error *ptw_lines_next(struct ptw_lines *lr, enum ptw_line_kind *kind_ret,
 				 const char **text_ret, size_t *len_ret)
 {
 	/* Bounded: each pass either returns, consumes a line, or reads a block
@@ -66,7 +71,7 @@ struct ptw_error *ptw_lines_next(struct ptw_lines *lr, enum ptw_line_kind *kind_
 		size_t n;
 
 		if (!nl && !lr->eof) {
-			struct ptw_error *err = refill(lr);
+			struct ptwalk_error *err = refill(lr);
 
 			if (err)
 				return err;

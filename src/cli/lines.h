@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "error.h"
+#include "ptwalk.h"
 
 /* Longer lines are skipped: an address, or a symbol name (the kernel's
  * KSYM_NAME_LEN is 512) with an offset, fits with room to spare. */
@@ -29,14 +29,14 @@ struct ptw_lines {
 	unsigned long long lineno; /* of the line last returned, from 1 */
 };
 
-struct ptw_error *ptw_lines_init(struct ptw_lines *lr, FILE *in);
+struct ptwalk_error *ptw_lines_init(struct ptw_lines *lr, FILE *in);
 void ptw_lines_fini(struct ptw_lines *lr);
 /** The next non-blank line, blanks (space, tab, CR) around it trimmed:
  * *kind_ret says which; for PTW_LINE_TEXT, the text (*text_ret, *len_ret) is valid until
  * the next call. lr->lineno numbers it (blank lines count). An error only
  * when reading fails. */
-struct ptw_error *ptw_lines_next(struct ptw_lines *lr, enum ptw_line_kind *kind_ret,
-				 const char **text_ret, size_t *len_ret);
+struct ptwalk_error *ptw_lines_next(struct ptw_lines *lr, enum ptw_line_kind *kind_ret,
+				   const char **text_ret, size_t *len_ret);
 
 /** "stdin: line N", naming the line last returned in messages. */
 void ptw_lines_where(const struct ptw_lines *lr, char *buf, size_t len);

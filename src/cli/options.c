@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_cli.h"
 #include "cli.h"
-#include "number.h"
 
 /* One table drives both the parser and the help text, so they can't drift. */
 struct option_doc {
@@ -255,20 +255,20 @@ int ptw_cli_parse(struct ptw_cli *cli, const struct ptw_command *cmd, int argc, 
 		}
 		case LONG_PGD:
 			needed = PTW_OPT_PGD;
-			if (!ptw_parse_u64(value, &cli->pgd))
+			if (!ptw_cli_number(value, &cli->pgd))
 				return usage_error(cmd, "--pgd wants a physical address (decimal or 0x hex), not '%s'", value);
 			cli->have_pgd = true;
 			break;
 		case LONG_PID:
 			needed = PTW_OPT_PID;
-			if (!ptw_parse_u64(value, &cli->pid))
+			if (!ptw_cli_number(value, &cli->pid))
 				return usage_error(cmd, "--pid wants a number (decimal or 0x hex), not '%s'", value);
 			cli->have_pid = true;
 			break;
 		case LONG_FILL: {
 			uint64_t v;
 			needed = PTW_OPT_FILL;
-			if (!ptw_parse_u64(value, &v) || v > 0xff)
+			if (!ptw_cli_number(value, &v) || v > 0xff)
 				return usage_error(cmd, "--fill wants a byte value (0-255, decimal or 0x hex), not '%s'", value);
 			cli->fill = (uint8_t)v;
 			cli->have_fill = true;
@@ -283,7 +283,7 @@ int ptw_cli_parse(struct ptw_cli *cli, const struct ptw_command *cmd, int argc, 
 			for (unsigned i = 0; i < 8; i++)
 				if (strcmp(value, names[i]) == 0)
 					v = i;
-			if (v == 8 && (!ptw_parse_u64(value, &v) || v > 7))
+			if (v == 8 && (!ptw_cli_number(value, &v) || v > 7))
 				return usage_error(cmd, "--level wants 0-7 or emerg, alert, crit, err, warn, notice, info, debug; not '%s'",
 						   value);
 			cli->level = (unsigned)v;
