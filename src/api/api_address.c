@@ -26,11 +26,18 @@ static struct ptw_error *not_a(const char *what, const char *text, size_t len)
 				(int)(len > QUOTE_MAX ? QUOTE_MAX : len), text, len > QUOTE_MAX ? "..." : "");
 }
 
+/* Out of line, so that a batch's numbers pay nothing for it (cold: the
+ * compiler keeps its setup off the path of a number). */
+static __attribute__((cold, noinline)) struct ptwalk_error *not_a_number(const char *text, size_t len)
+{
+	return ptw_api_error(not_a("a number (decimal or 0x hex)", text ? text : "", text ? len : 0));
+}
+
 struct ptwalk_error *ptwalk_parse_u64(const char *text, size_t len, uint64_t *ret)
 {
 	if (text && ptw_parse_u64_n(text, len, ret))
 		return NULL;
-	return ptw_api_error(not_a("a number (decimal or 0x hex)", text ? text : "", text ? len : 0));
+	return not_a_number(text, len);
 }
 
 /* Whether text could be SYMBOL, SYMBOL+OFF or SYMBOL-OFF: a C identifier

@@ -129,14 +129,29 @@ bool ptw_cli_number(const char *text, uint64_t *ret)
 	return ok;
 }
 
-struct ptwalk_error *ptw_cli_address(const struct ptw_cli *cli, struct ptwalk_dump *d, const char *text,
-				     size_t len, uint64_t *va_ret)
+/* Text that is not a number: a symbol expression, or nothing. Out of line
+ * (cold), so that the numbers of a batch pay nothing for it. */
+static __attribute__((cold, noinline)) struct ptwalk_error *
+address_not_a_number(const struct ptw_cli *cli, struct ptwalk_dump *d, const char *text, size_t len, uint64_t *va_ret)
 {
 	bool loaded = ptwalk_symbols_loaded(d);
 	struct ptwalk_error *err = ptwalk_address_parse(d, text, len, va_ret);
 
 	symbols_loaded_now(cli, d, loaded);
 	return err;
+}
+
+struct ptwalk_error *ptw_cli_address(const struct ptw_cli *cli, struct ptwalk_dump *d, const char *text,
+				     size_t len, uint64_t *va_ret)
+{
+	/* A number first, as ptwalk_address_parse would: a batch of a
+	 * million addresses is numbers, and this is its per-line cost. */
+	struct ptwalk_error *err = ptwalk_parse_u64(text, len, va_ret);
+
+	if (!err)
+		return NULL;
+	ptwalk_error_free(err);
+	return address_not_a_number(cli, d, text, len, va_ret);
 }
 
 bool ptw_cli_name(const struct ptw_cli *cli, struct ptwalk_dump *d, uint64_t va, char *buf, size_t len)

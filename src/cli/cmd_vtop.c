@@ -352,7 +352,7 @@ static struct ptwalk_error *answer(struct vtop_state *st, uint64_t va)
 /* Addresses from stdin, one a line, each handed to fn: a line that
  * is not one is a warning (and exit 2 at the end), the rest are still
  * answered. */
-static struct ptwalk_error *each_stdin_address(const struct ptw_cli *cli, struct ptwalk_dump *d, unsigned *bad_input,
+static inline struct ptwalk_error *each_stdin_address(const struct ptw_cli *cli, struct ptwalk_dump *d, unsigned *bad_input,
 					       struct ptwalk_error *(*fn)(void *arg, uint64_t va), void *arg)
 {
 	struct ptw_lines lr;
@@ -454,15 +454,13 @@ static struct ptwalk_error *brief_flush_batch(struct brief_state *b)
 	return err;
 }
 
-static struct ptwalk_error *brief_add(struct brief_state *b, uint64_t va)
+/* arg: the brief_state (the shape each_stdin_address calls). */
+static struct ptwalk_error *brief_add(void *arg, uint64_t va)
 {
+	struct brief_state *b = arg;
+
 	b->va[b->n++] = va;
 	return b->n == BRIEF_BATCH ? brief_flush_batch(b) : NULL;
-}
-
-static struct ptwalk_error *answer_brief(void *arg, uint64_t va)
-{
-	return brief_add(arg, va);
 }
 
 static int run_vtop_brief(struct ptw_cli *cli)
@@ -491,7 +489,7 @@ static int run_vtop_brief(struct ptw_cli *cli)
 		uint64_t va;
 
 		if (strcmp(cli->args[i], "-") == 0) {
-			err = each_stdin_address(cli, b->d, &b->bad_input, answer_brief, b);
+			err = each_stdin_address(cli, b->d, &b->bad_input, brief_add, b);
 			continue;
 		}
 		err = ptw_cli_address(cli, b->d, cli->args[i], strlen(cli->args[i]), &va);
