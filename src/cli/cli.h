@@ -7,9 +7,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dump.h"
-#include "error.h"
-
 enum ptw_exit {
 	PTW_EXIT_OK = 0,
 	PTW_EXIT_DATA = 1,       /* unreadable, corrupt or unsupported input */
@@ -102,11 +99,10 @@ void ptw_cli_print_help(const struct ptw_command *cmd);
 /* Messages. Every one has the shape `ptwalk: WHERE: what`: WHERE is the file
  * at fault (the dump; an output file; stdin), then `offset 0x...` where one
  * applies; for usage errors it is the command. Warnings add `warning: `
- * before what. Numbers in messages are hex with 0x (see src/cli/format.h). */
+ * before what. Numbers in messages are hex with 0x (see src/cli/format.h).
+ * Errors, which are the library's (struct ptwalk_error), are printed by
+ * ptw_cli_fail_api (src/cli/api_cli.h). */
 
-/** Print err as `ptwalk: FILE: offset 0x..: message` (FILE: err->file, else
- * the dump; a usage error names the command), free it, return its exit code. */
-int ptw_cli_fail(const struct ptw_cli *cli, struct ptw_error *err);
 /** A warning about the dump, `ptwalk: DUMP: warning: ...`, unless --quiet. */
 void ptw_cli_warn(const struct ptw_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /** A warning about another input, `ptwalk: WHERE: warning: ...` (WHERE e.g. "stdin"). */
@@ -114,21 +110,5 @@ void ptw_cli_warn_in(const struct ptw_cli *cli, const char *where, const char *f
 	__attribute__((format(printf, 3, 4)));
 /** A usage error found by a command, `ptwalk: COMMAND: ...`; returns PTW_EXIT_USAGE. */
 int ptw_cli_usage_error(const struct ptw_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/** The dump's symbols (src/cli/sym_cli.c), loaded on first use; sources
- * that were refused are named in warnings, once. */
-struct ptw_error *ptw_cli_symbols(const struct ptw_cli *cli, struct ptw_dump *dump,
-				  const struct ptw_symtab **ret);
-/** The symbol a kernel-image address lies in, for vtop and read output;
- * the symbols are loaded only for such an address (or when already
- * loaded). False when there is none. */
-bool ptw_cli_name_address(const struct ptw_cli *cli, struct ptw_dump *dump, uint64_t va,
-			  struct ptw_symbol *sym_ret, uint64_t *offset_ret);
-/** With -k or -m given, load and check the symbols now: a file from
- * another kernel is an error before any output (exit 1). */
-struct ptw_error *ptw_cli_check_symbol_files(const struct ptw_cli *cli, struct ptw_dump *dump);
-/** "start_kernel+0x10", or "start_kernel" at offset 0. */
-void ptw_cli_symbol_text(const struct ptw_symbol *s, uint64_t offset, char *buf, size_t len);
-/** Open cli->dump_path with the --set overrides. */
-struct ptw_error *ptw_cli_open_dump(const struct ptw_cli *cli, struct ptw_dump **ret);
 
 #endif

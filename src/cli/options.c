@@ -343,20 +343,6 @@ static void message_prefix(const struct ptw_cli *cli, const char *where)
 		fprintf(stderr, "%s: ", cli->cmd->name);
 }
 
-int ptw_cli_fail(const struct ptw_cli *cli, struct ptw_error *err)
-{
-	bool usage = err->code == PTW_E_INVALID_ARGUMENT;
-	const char *where = err->file ? err->file : usage ? NULL : cli ? cli->dump_path : NULL;
-
-	fflush(stdout);
-	message_prefix(cli, where);
-	if (err->has_offset)
-		fprintf(stderr, "offset 0x%" PRIx64 ": ", err->offset);
-	fprintf(stderr, "%s\n", err->message);
-	ptw_error_destroy(err);
-	return usage ? PTW_EXIT_USAGE : PTW_EXIT_DATA;
-}
-
 static void warn_v(const struct ptw_cli *cli, const char *where, const char *fmt, va_list ap)
 {
 	if (cli->quiet)
@@ -394,43 +380,4 @@ int ptw_cli_usage_error(const struct ptw_cli *cli, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return PTW_EXIT_USAGE;
-}
-
-struct ptw_error *ptw_cli_open_dump(const struct ptw_cli *cli, struct ptw_dump **ret)
-{
-	struct ptw_dump_options opts = {
-		.sets = cli->sets, .nsets = cli->nsets, .vmlinux = cli->vmlinux, .btf_path = cli->btf,
-		.system_map = cli->system_map,
-	};
-	struct ptw_error *err = ptw_dump_open(cli->dump_path, &opts, ret);
-
-	/* What the dump was opened around, before anything else is said. */
-	if (!err) {
-		const struct ptw_warnings *w = &(*ret)->warnings;
-
-		for (size_t i = 0; i < w->count; i++) {
-			char where[4096 + 32];
-
-			if (w->items[i]->has_offset)
-				snprintf(where, sizeof(where), "%s: offset 0x%" PRIx64, cli->dump_path,
-					 w->items[i]->offset);
-			else
-				snprintf(where, sizeof(where), "%s", cli->dump_path);
-			ptw_cli_warn_in(cli, where, "%s", w->items[i]->message);
-		}
-		if (w->dropped)
-			ptw_cli_warn(cli, "%zu more warning(s) about the dump not shown", w->dropped);
-	}
-
-	/* A -k or -m file is checked against the dump by every command given
-	 * it, before any output: one from another kernel is exit 1, never
-	 * silently unused. */
-	if (!err && (cli->vmlinux || cli->system_map)) {
-		err = ptw_cli_check_symbol_files(cli, *ret);
-		if (err) {
-			ptw_dump_close(*ret);
-			*ret = NULL;
-		}
-	}
-	return err;
 }
