@@ -9,27 +9,6 @@
 /* Walk warnings past this many are counted, and the count printed at the end. */
 #define MAX_WARNINGS 20
 
-int ptw_cli_fail_api(const struct ptw_cli *cli, struct ptwalk_error *err)
-{
-	bool usage = ptwalk_error_code(err) == PTWALK_E_INVALID_ARGUMENT;
-	const char *where = ptwalk_error_file(err);
-	uint64_t offset;
-
-	if (!where && !usage)
-		where = cli->dump_path;
-	fflush(stdout);
-	fputs("ptwalk: ", stderr);
-	if (where)
-		fprintf(stderr, "%s: ", where);
-	else if (cli->cmd)
-		fprintf(stderr, "%s: ", cli->cmd->name);
-	if (ptwalk_error_offset(err, &offset))
-		fprintf(stderr, "offset 0x%" PRIx64 ": ", offset);
-	fprintf(stderr, "%s\n", ptwalk_error_message(err));
-	ptwalk_error_free(err);
-	return usage ? PTW_EXIT_USAGE : PTW_EXIT_DATA;
-}
-
 static void warn_cb(void *arg, const char *msg)
 {
 	ptw_cli_warn(arg, "%s", msg);

@@ -381,3 +381,20 @@ int ptw_cli_usage_error(const struct ptw_cli *cli, const char *fmt, ...)
 	fputc('\n', stderr);
 	return PTW_EXIT_USAGE;
 }
+
+int ptw_cli_fail_api(const struct ptw_cli *cli, struct ptwalk_error *err)
+{
+	bool usage = ptwalk_error_code(err) == PTWALK_E_INVALID_ARGUMENT;
+	const char *where = ptwalk_error_file(err);
+	uint64_t offset;
+
+	if (!where && !usage)
+		where = cli->dump_path;
+	fflush(stdout);
+	message_prefix(cli, where);
+	if (ptwalk_error_offset(err, &offset))
+		fprintf(stderr, "offset 0x%" PRIx64 ": ", offset);
+	fprintf(stderr, "%s\n", ptwalk_error_message(err));
+	ptwalk_error_free(err);
+	return usage ? PTW_EXIT_USAGE : PTW_EXIT_DATA;
+}
