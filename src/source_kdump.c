@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "decomp.h"
+#include "large_buf.h"
 #include "source_kdump_view.h"
 
 #define KDUMP_SIGNATURE "KDUMP   "
@@ -153,6 +154,10 @@ struct kdump {
 	uint64_t chunk_bits;
 	uint64_t *chunk_rank;
 	size_t nchunks;
+	/* rank()'s last answer: reads in PFN order (a BTF blob, a task's
+	 * stack) then count only the bits since, not the chunk's up to pfn. */
+	bool have_memo;
+	uint64_t memo_pfn, memo_rank;
 	struct line_cache bitmap_cache, desc_cache;
 	struct page_slot *slots;
 	unsigned nslots;
@@ -367,6 +372,57 @@ static unsigned popcount_bytes(const unsigned char *p, size_t len)
 	return n;
 }
 
+/* Add the set bits of the 2nd bitmap in [from, to) to *count; from is
+ * byte-aligned or the range lies within one chunk. */
+static struct ptw_error *count_set(struct kdump *k, uint64_t from, uint64_t to, uint64_t *count)
+{
+	unsigned char buf[512];
+	uint64_t byte = from / 8;
+	/* Bitmap bytes past the end of the file are zero: no need to count them. */
+	uint64_t in_file = k->bitmap2_off < k->view.size ? k->view.size - k->bitmap2_off : 0;
+	struct ptw_error *err;
+
+	if (from >= to || byte >= in_file)
+		return NULL;
+	if (from % 8) {
+		unsigned char first;
+		unsigned lo = (unsigned)(from % 8);
+		unsigned hi = to - byte * 8 < 8 ? (unsigned)(to - byte * 8) : 8;
+
+		err = bitmap_bytes(k, k->bitmap2_off, byte, &first, 1, true);
+		if (err)
+			return err;
+		*count += popcount64(first & ((1u << hi) - 1) & ~((1u << lo) - 1));
+		byte++;
+		if (byte * 8 >= to)
+			return NULL;
+	}
+	uint64_t nbytes = to / 8 - byte;
+	if (byte < in_file && nbytes > in_file - byte)
+		nbytes = in_file - byte;
+	if (byte >= in_file)
+		nbytes = 0;
+	/* At most chunk_bits / 8 bytes: bounded by the index's chunk size. */
+	while (nbytes) {
+		size_t step = nbytes < sizeof(buf) ? (size_t)nbytes : sizeof(buf);
+		err = bitmap_bytes(k, k->bitmap2_off, byte, buf, step, true);
+		if (err)
+			return err;
+		*count += popcount_bytes(buf, step);
+		byte += step;
+		nbytes -= step;
+	}
+	unsigned rest = (unsigned)(to % 8);
+	if (rest && byte == to / 8 && byte < in_file) {
+		unsigned char last;
+		err = bitmap_bytes(k, k->bitmap2_off, byte, &last, 1, true);
+		if (err)
+			return err;
+		*count += popcount64(last & ((1u << rest) - 1));
+	}
+	return NULL;
+}
+
 /* Set bits of the 2nd bitmap in [0, pfn). */
 static struct ptw_error *rank(struct kdump *k, uint64_t pfn, uint64_t *ret)
 {
@@ -375,37 +431,18 @@ static struct ptw_error *rank(struct kdump *k, uint64_t pfn, uint64_t *ret)
 		*ret = k->chunk_rank[k->nchunks];
 		return NULL;
 	}
-	uint64_t count = k->chunk_rank[chunk];
 	uint64_t first = chunk * k->chunk_bits;
-	uint64_t nbytes = (pfn - first) / 8;
-	unsigned char buf[512];
-	uint64_t byte = first / 8;
-	/* Bitmap bytes past the end of the file are zero: no need to count them. */
-	uint64_t in_file = k->bitmap2_off < k->view.size ? k->view.size - k->bitmap2_off : 0;
-	if (byte >= in_file) {
-		*ret = count;
-		return NULL;
+	uint64_t count = k->chunk_rank[chunk];
+	if (k->have_memo && k->memo_pfn >= first && k->memo_pfn <= pfn) {
+		first = k->memo_pfn;
+		count = k->memo_rank;
 	}
-	if (nbytes > in_file - byte)
-		nbytes = in_file - byte;
-	/* At most chunk_bits / 8 bytes: bounded by the index's chunk size. */
-	while (nbytes) {
-		size_t step = nbytes < sizeof(buf) ? (size_t)nbytes : sizeof(buf);
-		struct ptw_error *err = bitmap_bytes(k, k->bitmap2_off, byte, buf, step, true);
-		if (err)
-			return err;
-		count += popcount_bytes(buf, step);
-		byte += step;
-		nbytes -= step;
-	}
-	unsigned rest = (unsigned)((pfn - first) % 8);
-	if (rest && byte < in_file) {
-		unsigned char last;
-		struct ptw_error *err = bitmap_bytes(k, k->bitmap2_off, byte, &last, 1, true);
-		if (err)
-			return err;
-		count += popcount64(last & ((1u << rest) - 1));
-	}
+	struct ptw_error *err = count_set(k, first, pfn, &count);
+	if (err)
+		return err;
+	k->have_memo = true;
+	k->memo_pfn = pfn;
+	k->memo_rank = count;
 	*ret = count;
 	return NULL;
 }
@@ -984,7 +1021,7 @@ static struct ptw_error *ensure_page_cache(struct kdump *k)
 	while (n > 4 && (size_t)n * k->block_size > PAGE_CACHE_BYTES)
 		n /= 2;
 	k->slots = calloc(n, sizeof(*k->slots));
-	k->slot_data = malloc((size_t)n * k->block_size);
+	k->slot_data = ptw_large_buf_alloc((size_t)n * k->block_size);
 	if (!k->slots || !k->slot_data) {
 		free(k->slots);
 		free(k->slot_data);

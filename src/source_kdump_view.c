@@ -21,6 +21,11 @@
 #define FLAT_MAX_RUNS (UINT64_C(1) << 20)
 /* Scanning reads headers through a window, since records are often small. */
 #define FLAT_SCAN_WINDOW 65536u
+/* After a record at least this large the next header is read alone: QEMU
+ * and makedumpfile -F write records of 4-16 KiB, and a window over them
+ * copies the whole file (15 MB of an 18 MB dump, 5 ms of system time) to
+ * read 16 bytes in every 16 KiB; one small pread a record costs far less. */
+#define FLAT_LARGE_RECORD 4096u
 
 static uint64_t get_be64(const unsigned char *p)
 {
@@ -60,6 +65,7 @@ struct flat_scan {
 	unsigned char window[FLAT_SCAN_WINDOW];
 	uint64_t window_start;
 	size_t window_len;
+	uint64_t last_size; /* of the record before pos */
 	struct flat_run *runs;
 	size_t nruns;
 	size_t cap;
@@ -71,6 +77,8 @@ static struct ptw_error *scan_header(struct flat_scan *scan, uint64_t pos, unsig
 	if (pos < scan->window_start || pos + FLAT_RECORD_HEADER > scan->window_start + scan->window_len) {
 		uint64_t left = scan->src->file_size - pos;
 		size_t want = left < FLAT_SCAN_WINDOW ? (size_t)left : FLAT_SCAN_WINDOW;
+		if (scan->last_size >= FLAT_LARGE_RECORD)
+			want = FLAT_RECORD_HEADER;
 		struct ptw_error *err = ptw_source_pread(scan->src, scan->window, want, pos);
 		if (err)
 			return err;
@@ -314,6 +322,7 @@ struct ptw_error *kdump_view_init_flattened(struct kdump_view *view, struct ptw_
 				goto fail;
 		}
 		view->nrecords++;
+		scan->last_size = (uint64_t)size;
 		pos = data + (uint64_t)size;
 	}
 	if (!ended)
