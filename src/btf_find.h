@@ -49,6 +49,14 @@ struct ptw_btf_found {
 struct ptw_error *ptw_btf_search(const struct ptw_btf_reader *r, uint64_t start, uint64_t end,
 				 struct ptw_types **ret, struct ptw_btf_found *found_ret);
 
+/** As ptw_btf_search, but from end down to start (at most
+ * PTW_BTF_MAX_SIZE below end), for a search that starts at an address just
+ * above the BTF: every byte it reads is kept in one buffer, and a blob that
+ * lies in what was read is handed to libbpf from there, so the BTF is read
+ * once and nothing below it is. */
+struct ptw_error *ptw_btf_search_below(const struct ptw_btf_reader *r, uint64_t start, uint64_t end,
+				       struct ptw_types **ret, struct ptw_btf_found *found_ret);
+
 /** Only the header scan: the first plausible header in [start, end), no
  * parsing (what `info` reports without loading the types). */
 struct ptw_error *ptw_btf_scan(const struct ptw_btf_reader *r, uint64_t start, uint64_t end,

@@ -377,6 +377,86 @@ START_TEST(test_search_only_refused)
 }
 END_TEST
 
+/* The downward search: a decoy above the real BTF is refused first, a hole
+ * above both ends the run (page by page), the real blob straddles a 64 KiB
+ * chunk and is parsed from what was read; a bound inside the blob reads
+ * the rest; a hole inside the blob is a refusal naming the address. */
+START_TEST(test_search_below)
+{
+	struct blob bl, decoy;
+	size_t len = (3u << 20) / 2;
+	struct image im = make_image(len);
+	struct ptw_btf_reader r = { .read = image_read, .arg = &im, .page_size = 4096 };
+	struct ptw_btf_found where;
+	struct ptw_types *t = NULL;
+	struct ptw_error *err;
+	uint64_t size;
+	size_t at = 0x100000 - 10, decoy_at = 0x140000 + 7;
+
+	make_btf(&bl, true);
+	decoy = bl;
+	memset(decoy.b + 24, 0xff, 64);
+	memcpy(im.mem + decoy_at, decoy.b, decoy.len);
+	memcpy(im.mem + at, bl.b, bl.len);
+	im.unreadable_start = IMAGE_BASE + 0x160000;
+	im.unreadable_end = IMAGE_BASE + 0x162000;
+	err = ptw_btf_search_below(&r, IMAGE_BASE, IMAGE_BASE + len, &t, &where);
+	ck_assert_msg(err == NULL, "%s", err ? err->message : "");
+	ck_assert_uint_eq(where.addr, IMAGE_BASE + at);
+	ck_assert_uint_eq(where.size, bl.len);
+	ck_assert_uint_eq(where.candidates, 2);
+	ck_assert_ptr_null(ptw_types_struct_size(t, "task_struct", &size));
+	ck_assert_uint_eq(size, 64);
+	ptw_types_destroy(t);
+	/* Nothing below the real one was read: 0x100000 - 10 is in the chunk
+	 * [0xf0000, 0x100000), the last one read. */
+	im.reads = 0;
+	im.unreadable_start = im.unreadable_end = 0;
+	ck_assert_ptr_null(ptw_btf_search_below(&r, IMAGE_BASE, IMAGE_BASE + len, &t, &where));
+	ck_assert_uint_eq(im.reads, 9);
+	ptw_types_destroy(t);
+	/* The bound cuts the blob: the rest is read. */
+	err = ptw_btf_search_below(&r, IMAGE_BASE, IMAGE_BASE + at + 30, &t, &where);
+	ck_assert_msg(err == NULL, "%s", err ? err->message : "");
+	ck_assert_uint_eq(where.addr, IMAGE_BASE + at);
+	ptw_types_destroy(t);
+	/* A blob whose header is read but whose rest lies in a hole: the
+	 * read of the rest fails, a refusal naming the address; below it the
+	 * first blob is still found. */
+	memcpy(im.mem + 0x120000 - 30, bl.b, bl.len);
+	im.unreadable_start = IMAGE_BASE + 0x120000;
+	im.unreadable_end = IMAGE_BASE + 0x120008;
+	err = ptw_btf_search_below(&r, IMAGE_BASE + 0x110000, IMAGE_BASE + 0x130000, &t, &where);
+	ck_assert_ptr_nonnull(err);
+	ck_assert_int_eq(err->code, PTW_E_BAD_DATA);
+	ck_assert_msg(strstr(err->message, "0xffff80001011ffe2") != NULL, "%s", err->message);
+	ptw_error_destroy(err);
+	err = ptw_btf_search_below(&r, IMAGE_BASE, IMAGE_BASE + 0x130000, &t, &where);
+	ck_assert_msg(err == NULL, "%s", err ? err->message : "");
+	ck_assert_uint_eq(where.addr, IMAGE_BASE + at);
+	ck_assert_uint_eq(where.candidates, 2);
+	ptw_types_destroy(t);
+	/* Nothing, and nothing readable: NOT_PRESENT, bounded. */
+	memset(im.mem, 0, im.len);
+	im.unreadable_start = im.unreadable_end = 0;
+	err = ptw_btf_search_below(&r, IMAGE_BASE, IMAGE_BASE + len, &t, &where);
+	ck_assert_int_eq(err->code, PTW_E_NOT_PRESENT);
+	ptw_error_destroy(err);
+	im.unreadable_start = IMAGE_BASE;
+	im.unreadable_end = IMAGE_BASE + len;
+	im.reads = 0;
+	err = ptw_btf_search_below(&r, IMAGE_BASE, IMAGE_BASE + len, &t, &where);
+	ck_assert_int_eq(err->code, PTW_E_NOT_PRESENT);
+	ck_assert_uint_le(im.reads, 24 + 24 * 16);
+	ptw_error_destroy(err);
+	/* An empty range. */
+	err = ptw_btf_search_below(&r, IMAGE_BASE + 10, IMAGE_BASE + 10, &t, &where);
+	ck_assert_int_eq(err->code, PTW_E_NOT_PRESENT);
+	ptw_error_destroy(err);
+	free(im.mem);
+}
+END_TEST
+
 START_TEST(test_btf_file)
 {
 	struct blob bl;
@@ -412,6 +492,7 @@ int main(void)
 	tcase_add_test(tc, test_header_check);
 	tcase_add_test(tc, test_search_decoy_hole_boundary);
 	tcase_add_test(tc, test_search_only_refused);
+	tcase_add_test(tc, test_search_below);
 	tcase_add_test(tc, test_btf_file);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);

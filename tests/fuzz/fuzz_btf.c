@@ -1,6 +1,7 @@
-/* Fuzz harness: the search for BTF in a kernel image (src/btf_find.c), the
- * libbpf parse of each candidate and the types interface over what is
- * accepted (member paths through anonymous members, arrays, typedefs).
+/* Fuzz harness: the search for BTF in a kernel image (src/btf_find.c, up
+ * from the start and down from the end), the libbpf parse of each
+ * candidate and the types interface over what is accepted (member paths
+ * through anonymous members, arrays, typedefs).
  * Input: [page shift - 12, 0..4][8 bytes: bitmap of unreadable pages] then
  * the image, read as memory at a kernel address. Candidates need a real
  * header (magic, version 1, 24-byte header); the seeds carry one. */
@@ -78,5 +79,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ptw_types_destroy(t);
 	}
 	ptw_error_destroy(err);
+	/* Downward, from the end and from a bound inside the image (a blob
+	 * that runs past the bound is read again from the reader). */
+	for (int pass = 0; pass < 2; pass++) {
+		uint64_t end = BASE + (pass ? im.len / 2 : im.len);
+
+		t = NULL;
+		err = ptw_btf_search_below(&r, BASE, end, &t, &where);
+		if (!err) {
+			if (where.addr < BASE || where.addr >= end || where.addr - BASE + where.size > im.len)
+				__builtin_trap();
+			query(t);
+			ptw_types_destroy(t);
+		}
+		ptw_error_destroy(err);
+	}
 	return 0;
 }
