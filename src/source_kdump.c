@@ -58,6 +58,12 @@
 #define DESC_LINES 256u
 #define PAGE_SLOTS 64u
 #define PAGE_CACHE_BYTES (8u << 20)
+/* Blocks read in PFN order (a BTF blob, a process's pages) have their
+ * stored bytes back to back in the file: read ahead up to this much at a
+ * time, one pread for up to 16 pages instead of one each (1,390 preads,
+ * about 2 ms of system time, loading the x86-64 6.1 BTF). */
+#define STORED_WINDOW 65536u
+#define STORED_AHEAD_BLOCKS 16u
 /* Streaming passes over the bitmaps read this much at a time. */
 #define STREAM_CHUNK 65536u
 /* How many descriptors open() reads to learn which codecs the pages use:
@@ -171,7 +177,14 @@ struct kdump {
 	struct page_slot *slots;
 	unsigned nslots;
 	unsigned char *slot_data;
-	unsigned char *compressed; /* one page's stored bytes */
+	/* Stored bytes: one block's, or, when blocks are read in file order,
+	 * a window of STORED_WINDOW bytes read ahead: [stored_off,
+	 * stored_off + stored_len) of the view, valid when stored_len != 0. */
+	unsigned char *compressed;
+	size_t compressed_size;
+	uint64_t stored_off;
+	size_t stored_len;
+	uint64_t last_stored_end; /* just past the last block's stored bytes */
 	struct stored_memo last_stored;
 	struct ptw_decomp *decomp;
 };
@@ -879,7 +892,8 @@ static struct ptw_error *open_common(struct ptw_source *src, struct kdump *k)
 		err = ptw_decomp_create(&k->decomp);
 	if (err)
 		return err;
-	k->compressed = malloc((size_t)k->block_size * 2);
+	k->compressed_size = (size_t)k->block_size * 2 > STORED_WINDOW ? (size_t)k->block_size * 2 : STORED_WINDOW;
+	k->compressed = malloc(k->compressed_size);
 	if (!k->compressed)
 		return &ptw_enomem;
 
@@ -1043,6 +1057,44 @@ static struct ptw_error *ensure_page_cache(struct kdump *k)
 	return NULL;
 }
 
+/* The size stored bytes at view offset off (the caller checked they lie in
+ * the view): from the read-ahead window, or read; a read right after the
+ * previous block's bytes fills the window. */
+static struct ptw_error *stored_bytes(struct kdump *k, uint64_t off, size_t size, const unsigned char **ret)
+{
+	bool in_order = off == k->last_stored_end;
+	struct ptw_error *err;
+
+	k->last_stored_end = off + size;
+	if (k->stored_len && off >= k->stored_off && off - k->stored_off <= k->stored_len &&
+	    size <= k->stored_len - (off - k->stored_off)) {
+		*ret = k->compressed + (off - k->stored_off);
+		return NULL;
+	}
+	size_t want = size;
+	if (in_order) {
+		/* About the next STORED_AHEAD_BLOCKS blocks, guessed from this
+		 * one's size: enough to save the preads, not so much that a
+		 * short run (the BTF search reads 16 pages a chunk) copies
+		 * bytes it never uses. */
+		uint64_t left = k->view.size - off;
+		size_t guess = size < k->compressed_size / STORED_AHEAD_BLOCKS ? size * STORED_AHEAD_BLOCKS
+									    : k->compressed_size;
+
+		want = left < guess ? (size_t)left : guess;
+		if (want < size)
+			want = size;
+	}
+	k->stored_len = 0;
+	err = kdump_view_read(&k->view, off, k->compressed, want);
+	if (err)
+		return err;
+	k->stored_off = off;
+	k->stored_len = want;
+	*ret = k->compressed;
+	return NULL;
+}
+
 /* The decoded block pfn, from the cache or the file. */
 static struct ptw_error *get_block(struct ptw_source *src, struct kdump *k, uint64_t pfn, uint64_t pa,
 				   const unsigned char **ret)
@@ -1113,16 +1165,23 @@ static struct ptw_error *get_block(struct ptw_source *src, struct kdump *k, uint
 			memcpy(out, k->slot_data + (size_t)m->slot * k->block_size, k->block_size);
 	} else if (codecs == PTW_COMP_NONE) {
 		/* Raw blocks are written whole; a shorter one is zero-filled. */
-		err = kdump_view_read(&k->view, (uint64_t)pd.offset, out, pd.size);
-		memset(out + pd.size, 0, k->block_size - pd.size);
+		const unsigned char *stored;
+
+		err = stored_bytes(k, (uint64_t)pd.offset, pd.size, &stored);
+		if (!err) {
+			memcpy(out, stored, pd.size);
+			memset(out + pd.size, 0, k->block_size - pd.size);
+		}
 	} else {
 		enum ptw_codec codec = codecs == PTW_COMP_ZLIB	 ? PTW_CODEC_ZLIB
 				       : codecs == PTW_COMP_LZO	 ? PTW_CODEC_LZO
 				       : codecs == PTW_COMP_SNAPPY ? PTW_CODEC_SNAPPY
 								   : PTW_CODEC_ZSTD;
-		err = kdump_view_read(&k->view, (uint64_t)pd.offset, k->compressed, pd.size);
+		const unsigned char *stored;
+
+		err = stored_bytes(k, (uint64_t)pd.offset, pd.size, &stored);
 		if (!err) {
-			err = ptw_decomp_page(k->decomp, codec, k->compressed, pd.size, out, k->block_size);
+			err = ptw_decomp_page(k->decomp, codec, stored, pd.size, out, k->block_size);
 			if (err) {
 				err = error_with_offset(err, kdump_view_file_offset(&k->view, pd.where));
 				err = ptw_error_prepend(err, "page descriptor of block 0x%llx (data at 0x%llx): ",
