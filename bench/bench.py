@@ -998,7 +998,8 @@ def report(R):
       % (READ_BYTES >> 20))
     w("Every tool reads the same list of block-aligned addresses in the same order and writes the bytes "
       "(to /dev/null when timed; their MD5s are compared). The ceiling is bench/inflate_ceiling.c: the "
-      "stored blocks preloaded into memory, then only the codec (zlib inflate with a reset stream, "
+      "stored blocks preloaded into memory, then only the codec (zlib blocks by libdeflate, as ptwalk "
+      "inflates them when built with it, "
       "lzo1x_decompress_safe, or a copy for blocks stored raw) timed. MiB/s of output; the ratio is "
       "ptwalk / the peer. Target: ptwalk >= 90% of the ceiling.\n")
     w("| dump | codec | block | reads (distinct / stored blocks) | ptwalk MiB/s | libkdumpfile MiB/s (ratio) | codec ceiling MiB/s (ptwalk share) | Ir/MiB ptwalk / lkdf / codec | same bytes | target |")
