@@ -88,7 +88,7 @@ static int run_layout(struct ptw_cli *cli)
 		else
 			print_text(&regions);
 	}
-	ptwalk_space_close(space);
+	ptw_cli_space_close(cli, space);
 	ptw_cli_close(cli, d);
 	return err ? ptw_cli_fail_api(cli, err) : PTW_EXIT_OK;
 }

@@ -232,7 +232,7 @@ static int run_maps(struct ptw_cli *cli)
 		if (stats.budget_exhausted)
 			ptw_cli_warn(cli, "stopped at the work bound; the listing is incomplete");
 	}
-	ptwalk_space_close(o.space);
+	ptw_cli_space_close(cli, o.space);
 	ptw_cli_close(cli, d);
 	return err ? ptw_cli_fail_api(cli, err) : PTW_EXIT_OK;
 }
