@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json.h"
 
 /* Walk warnings past this many are counted, and the count printed at the end. */
 #define MAX_WARNINGS 20
@@ -162,4 +163,20 @@ void ptw_cli_space_close(const struct ptw_cli *cli, struct ptwalk_space *space)
 			     "is given as each read found it",
 			     changed, first_pa);
 	ptwalk_space_close(space);
+}
+
+void ptw_cli_attrs_json(struct ptw_json *j, const struct ptwalk_attr *attrs, size_t n)
+{
+	ptw_json_begin_object(j);
+	for (size_t i = 0; i < n; i++) {
+		const struct ptwalk_attr *a = &attrs[i];
+
+		if (a->type == PTWALK_ATTR_BOOL)
+			ptw_json_field_bool(j, a->name, a->u != 0);
+		else if (a->type == PTWALK_ATTR_UINT)
+			ptw_json_field_u64(j, a->name, a->u);
+		else
+			ptw_json_field_string(j, a->name, a->s);
+	}
+	ptw_json_end_object(j);
 }

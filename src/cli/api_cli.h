@@ -13,6 +13,7 @@
 #include "ptwalk.h"
 
 struct ptw_cli;
+struct ptw_json;
 
 /** Print err as `ptwalk: FILE: offset 0x..: message` (FILE: the file at
  * fault, else the dump; an INVALID_ARGUMENT error names the command), free
@@ -50,6 +51,10 @@ bool ptw_cli_number(const char *text, uint64_t *ret);
  * or "start_kernel" at offset 0 (ptwalk_symbol_name: outside the kernel
  * image, only once the symbols are loaded). False when none. */
 bool ptw_cli_name(const struct ptw_cli *cli, struct ptwalk_dump *d, uint64_t va, char *buf, size_t len);
+/** A leaf's decoded attributes (ptwalk_translation_attrs,
+ * ptwalk_entry_attrs) as one JSON object, each by its name: booleans,
+ * numbers and strings as they are (vtop's and maps' "attrs"). */
+void ptw_cli_attrs_json(struct ptw_json *j, const struct ptwalk_attr *attrs, size_t n);
 /** Close space, first warning when a live kernel changed tables under the
  * walk (ptwalk_space_tables_changed). NULL is fine. */
 void ptw_cli_space_close(const struct ptw_cli *cli, struct ptwalk_space *space);

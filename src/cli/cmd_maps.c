@@ -81,20 +81,6 @@ static void text_bad(void *arg, const struct ptwalk_map_problem *p)
 
 /* JSON Lines: one record per coalesced range, gap, bad entry or alias. */
 
-static void json_attrs(struct ptw_json *j, const struct ptwalk_attr *a, size_t n)
-{
-	ptw_json_begin_object(j);
-	for (size_t i = 0; i < n; i++) {
-		if (a[i].type == PTWALK_ATTR_BOOL)
-			ptw_json_field_bool(j, a[i].name, a[i].u != 0);
-		else if (a[i].type == PTWALK_ATTR_UINT)
-			ptw_json_field_u64(j, a[i].name, a[i].u);
-		else
-			ptw_json_field_string(j, a[i].name, a[i].s);
-	}
-	ptw_json_end_object(j);
-}
-
 static void json_range(void *arg, const struct ptwalk_map_range *r)
 {
 	struct maps_out *o = arg;
@@ -116,7 +102,7 @@ static void json_range(void *arg, const struct ptwalk_map_range *r)
 		ptwalk_error_free(err);
 	} else {
 		ptw_json_key(j, "attrs");
-		json_attrs(j, attrs, nattrs);
+		ptw_cli_attrs_json(j, attrs, nattrs);
 	}
 	ptw_json_field_string(j, "region", r->region);
 	ptw_json_end_object(j);

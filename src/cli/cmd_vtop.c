@@ -235,18 +235,7 @@ static void attrs_json(struct vtop_state *st, const struct ptwalk_translation *t
 	if (t->cont_size)
 		ptw_json_field_u64(&st->j, "cont_size", t->cont_size);
 	ptw_json_key(&st->j, "attrs");
-	ptw_json_begin_object(&st->j);
-	for (size_t i = 0; i < n; i++) {
-		const struct ptwalk_attr *at = &attrs[i];
-
-		if (at->type == PTWALK_ATTR_BOOL)
-			ptw_json_field_bool(&st->j, at->name, at->u != 0);
-		else if (at->type == PTWALK_ATTR_UINT)
-			ptw_json_field_u64(&st->j, at->name, at->u);
-		else
-			ptw_json_field_string(&st->j, at->name, at->s);
-	}
-	ptw_json_end_object(&st->j);
+	ptw_cli_attrs_json(&st->j, attrs, n);
 }
 
 /* One JSON Lines record. */
