@@ -223,15 +223,15 @@ static bool is_missing(const struct ptw_error *err)
 	return err->code == PTW_E_NOT_PRESENT || err->code == PTW_E_FAULT;
 }
 
-/* Read the 8-byte entry at pa through the frame cache. *missing_ret is set
- * (and NULL returned) when the frame is not in the dump. */
-static struct ptw_error *read_entry(struct ptw_walker *w, uint64_t pa, uint64_t *raw_ret,
+/* The frame holding pa, through the frame cache: *buf_ret its FRAME_SIZE
+ * bytes, or *missing_ret set (and NULL returned) when it is not in the
+ * dump. */
+static struct ptw_error *load_frame(struct ptw_walker *w, uint64_t pa, const unsigned char **buf_ret,
 				    bool *missing_ret)
 {
 	uint64_t frame = pa >> FRAME_SHIFT;
 	unsigned slot = (unsigned)(frame ^ (frame >> 8)) & (FRAME_SLOTS - 1);
 	unsigned char *buf = w->frames + (size_t)slot * FRAME_SIZE;
-	uint64_t v;
 
 	if (w->tag[slot] != frame) {
 		struct ptw_error *err;
@@ -258,9 +258,24 @@ static struct ptw_error *read_entry(struct ptw_walker *w, uint64_t pa, uint64_t 
 		}
 		w->tag[slot] = frame;
 	}
+	*buf_ret = buf;
+	*missing_ret = false;
+	return NULL;
+}
+
+/* Read the 8-byte entry at pa through the frame cache. *missing_ret is set
+ * (and NULL returned) when the frame is not in the dump. */
+static struct ptw_error *read_entry(struct ptw_walker *w, uint64_t pa, uint64_t *raw_ret,
+				    bool *missing_ret)
+{
+	const unsigned char *buf;
+	uint64_t v;
+	struct ptw_error *err = load_frame(w, pa, &buf, missing_ret);
+
+	if (err || *missing_ret)
+		return err;
 	memcpy(&v, buf + (pa & (FRAME_SIZE - 1)), sizeof(v));
 	*raw_ret = le64toh(v);
-	*missing_ret = false;
 	return NULL;
 }
 
@@ -484,23 +499,104 @@ struct ptw_error *ptw_walk(struct ptw_walker *w, const struct ptw_geom *g, uint6
 	return walk_from(w, g, va, ret, tables, 0, &ntables, NULL);
 }
 
-struct ptw_error *ptw_walk_from_table(struct ptw_walker *w, const struct ptw_geom *g, uint64_t va,
-				     unsigned idx, uint64_t table_pa, struct ptw_walk_result *ret)
+struct ptw_error *ptw_walk_from_path(struct ptw_walker *w, const struct ptw_geom *g, uint64_t va,
+				    uint64_t tables[PTW_MAX_LEVELS], unsigned first, struct ptw_walk_result *ret,
+				    unsigned *ntables_ret)
 {
-	uint64_t tables[PTW_MAX_LEVELS];
-	unsigned ntables, first;
-
-	if (idx >= g->levels || g->levels > PTW_MAX_LEVELS)
-		return ptw_error_create(PTW_E_INVALID_ARGUMENT, "tree index %u: the tree has %u levels", idx,
+	if (g->levels > PTW_MAX_LEVELS || first >= g->levels)
+		return ptw_error_create(PTW_E_INVALID_ARGUMENT, "walk from level %u: the tree has %u levels", first,
 					g->levels);
-	/* The levels above were walked before: no steps of theirs, and no
-	 * table of theirs to find a loop with (they led here without one). */
-	first = g->levels - 1 - idx;
-	memset(ret->step, 0, sizeof(ret->step));
-	for (unsigned i = 0; i < first; i++)
-		tables[i] = table_pa;
-	tables[first] = table_pa;
-	return walk_from(w, g, va, ret, tables, first, &ntables, NULL);
+	/* The levels above were walked before: no steps of theirs here. */
+	memset(ret->step, 0, first * sizeof(ret->step[0]));
+	return walk_from(w, g, va, ret, tables, first, ntables_ret, NULL);
+}
+
+struct ptw_error *ptw_walk_leaf(struct ptw_walker *w, const struct ptw_geom *g, uint64_t va, uint64_t table_pa,
+				enum ptw_walk_status *status_ret, uint64_t *pa_ret, bool *have_pa_ret)
+{
+	unsigned index = (unsigned)((va >> g->shift[0]) & ((UINT64_C(1) << g->bits[0]) - 1));
+	uint64_t entry_pa = table_pa + (uint64_t)index * 8;
+	struct ptw_desc d;
+	bool missing;
+	uint64_t raw;
+	struct ptw_error *err = read_entry(w, entry_pa, &raw, &missing);
+
+	/* As walk_from's last turn of its loop, for the statuses and the PA. */
+	*have_pa_ret = false;
+	if (err)
+		return err;
+	if (missing) {
+		*status_ret = in_memory(w, entry_pa) ? PTW_WALK_NOT_IN_DUMP : PTW_WALK_BAD_TABLE;
+		return NULL;
+	}
+	w->decode(g, 0, raw, &d);
+	switch (d.kind) {
+	case PTW_DESC_INVALID:
+		*status_ret = PTW_WALK_NOT_MAPPED;
+		return NULL;
+	case PTW_DESC_BLOCK:
+	case PTW_DESC_PAGE:
+		*pa_ret = d.addr | (va & ((UINT64_C(1) << g->shift[0]) - 1));
+		*have_pa_ret = true;
+		*status_ret = ptw_walker_leaf_present(w, *pa_ret) ? PTW_WALK_OK : PTW_WALK_NOT_IN_DUMP;
+		return NULL;
+	case PTW_DESC_TABLE: /* at the last level */
+	case PTW_DESC_BAD:
+		break;
+	}
+	*status_ret = PTW_WALK_BAD_TABLE;
+	return NULL;
+}
+
+struct ptw_error *ptw_walk_table_holes(struct ptw_walker *w, const struct ptw_geom *g, unsigned idx,
+				      uint64_t table_pa, uint64_t *holes, bool *ok_ret)
+{
+	unsigned entries = 1u << g->bits[idx];
+	const unsigned char *buf = NULL;
+	struct ptw_desc d;
+	bool zero_invalid;
+
+	*ok_ret = false;
+	/* (entries 8-byte aligned never straddle two frames) */
+	if (idx >= g->levels || g->bits[idx] > PTW_TABLE_HOLES_MAX_BITS || (table_pa & 7))
+		return NULL;
+	memset(holes, 0, (entries + 63) / 64 * sizeof(*holes));
+	/* Most entries are zero: the decoder is a pure function, so its verdict
+	 * on zero holds for them all. */
+	w->decode(g, idx, 0, &d);
+	zero_invalid = d.kind == PTW_DESC_INVALID;
+	/* Bounded: at most 1 << PTW_TABLE_HOLES_MAX_BITS entries. */
+	for (unsigned i = 0; i < entries; i++) {
+		uint64_t pa = table_pa + (uint64_t)i * 8, v;
+		bool invalid;
+
+		if (!buf || (pa & (FRAME_SIZE - 1)) == 0) {
+			bool missing;
+			struct ptw_error *err = load_frame(w, pa, &buf, &missing);
+
+			if (err)
+				return err;
+			if (missing)
+				return NULL;
+		}
+		memcpy(&v, buf + (pa & (FRAME_SIZE - 1)), sizeof(v));
+		v = le64toh(v);
+		if (v == 0) {
+			invalid = zero_invalid;
+		} else {
+			w->decode(g, idx, v, &d);
+			invalid = d.kind == PTW_DESC_INVALID;
+		}
+		if (invalid)
+			holes[i / 64] |= UINT64_C(1) << (i % 64);
+	}
+	*ok_ret = true;
+	return NULL;
+}
+
+bool ptw_walker_leaf_present(struct ptw_walker *w, uint64_t pa)
+{
+	return !w->check_leaf || ptw_source_is_present(w->src, pa);
 }
 
 void ptw_walk_iter_init(struct ptw_walk_iter *it, struct ptw_walker *w, const struct ptw_geom *g,

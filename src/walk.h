@@ -82,14 +82,37 @@ uint64_t ptw_walker_changed_frames(const struct ptw_walker *w, uint64_t *first_p
 struct ptw_error *ptw_walk(struct ptw_walker *w, const struct ptw_geom *g, uint64_t va,
 			   struct ptw_walk_result *ret);
 
-/** Walk va through tree g from the table at tree index idx (physical
- * address table_pa), which a walk of va from the root reached: the answer
- * a full walk gives (status, pa, page_size, range), without re-reading the
- * levels above. For caches of table descriptors (src/api's translation
- * cache); ret->step holds only the levels walked here, from index
- * g->levels - 1 - idx on (those above are zero). */
-struct ptw_error *ptw_walk_from_table(struct ptw_walker *w, const struct ptw_geom *g, uint64_t va,
-				     unsigned idx, uint64_t table_pa, struct ptw_walk_result *ret);
+/* For caches of table descriptors (src/api's translation cache): walks that
+ * start below the root and give the answer a walk from the root gives. */
+
+/** Walk va through tree g from level `first` (0: the root), given the
+ * tables a walk of va from the root reads down to it: tables[0..first],
+ * root first (all of them, so that a descriptor leading back to one of them
+ * is still a table loop). ret->step holds only the levels walked here (those
+ * above are zero). On return tables[0..*ntables_ret - 1] are the tables the
+ * whole walk read, as ptw_walk reads them. */
+struct ptw_error *ptw_walk_from_path(struct ptw_walker *w, const struct ptw_geom *g, uint64_t va,
+				    uint64_t tables[PTW_MAX_LEVELS], unsigned first, struct ptw_walk_result *ret,
+				    unsigned *ntables_ret);
+
+/** The last step of a walk of va alone, from table_pa, the leaf table (tree
+ * index 0) a walk of va from the root reaches: its status and, when there is
+ * one, its PA (*have_pa_ret), as ptw_walk gives them. */
+struct ptw_error *ptw_walk_leaf(struct ptw_walker *w, const struct ptw_geom *g, uint64_t va, uint64_t table_pa,
+				enum ptw_walk_status *status_ret, uint64_t *pa_ret, bool *have_pa_ret);
+
+/** Tables of at most 2^PTW_TABLE_HOLES_MAX_BITS entries have a hole map. */
+#define PTW_TABLE_HOLES_MAX_BITS 9
+/** The hole map of the table at tree index idx at table_pa: bit i of
+ * holes[] (room for 2^g->bits[idx] bits) set when entry i is invalid, so
+ * that a walk reaching it ends NOT_MAPPED there. *ok_ret false (holes
+ * undefined) when the table has more entries or is not in the dump. */
+struct ptw_error *ptw_walk_table_holes(struct ptw_walker *w, const struct ptw_geom *g, unsigned idx,
+				      uint64_t table_pa, uint64_t *holes, bool *ok_ret);
+
+/** Whether a walk that ends at a leaf mapping pa gives OK rather than
+ * NOT_IN_DUMP (see ptw_walker_check_leaf). */
+bool ptw_walker_leaf_present(struct ptw_walker *w, uint64_t pa);
 
 /* Iterate over [start, end) of a tree, one leaf or hole per call. */
 struct ptw_walk_iter {

@@ -47,31 +47,79 @@ struct ptwalk_dump {
 	char *types_skipped;
 };
 
-/* The translation cache, a software TLB of two direct-mapped levels: region
- * entries of the size one entry of the leaf tables' parents maps (2 MiB
- * with a 4 KiB granule) hold blocks (a 1 GiB block fills one region entry
- * per region used), holes at least that large, or the leaf table that maps
- * the region (a paging-structure cache: a page missing below it costs one
- * entry read, not a walk); page entries hold pages and smaller holes. A
- * lookup probes at most both. Only answers read from
- * the dump are kept (OK and NOT_MAPPED), so entries never go stale; the
- * cache is emptied with the walker's frame cache (ptwalk_space_flush). */
-#define PTW_TLB_REGIONS 1024
-#define PTW_TLB_PAGES 8192
-#define PTW_TLB_VALID 1u
-#define PTW_TLB_HOLE 4u  /* not mapped: pa unused */
-#define PTW_TLB_TABLE 8u /* region entry: pa is the leaf table mapping the region */
+/* The translation cache, a software TLB in three direct-mapped parts, each
+ * keyed by the untagged VA's number at its entry size (the VA shifted right
+ * by that size's bits):
+ * - regions, the size one entry of the leaf tables' parents maps (2 MiB
+ *   with a 4 KiB granule): blocks (a 1 GiB block fills one region entry per
+ *   region used), holes at least that large, or the leaf table that maps the
+ *   region (a paging-structure cache: a page missing below it costs one
+ *   entry read, not a walk);
+ * - pages: pages and smaller holes;
+ * - upper: entries of the tables above the regions' (1 GiB and up with a
+ *   4 KiB granule; tagged with their tree index): holes, blocks, and table
+ *   descriptors with the tables a walk reads before them, so that a region
+ *   not cached yet costs a walk from its table, not from the root, and a
+ *   hole of 1 GiB or 512 GiB is walked once, not once per region; a table
+ *   entry also holds the hole map of the table it points to (which of its
+ *   entries are invalid), and so does each tree's root, so that addresses
+ *   in the holes between mappings (new 1 GiB or 512 GiB stretches nearly
+ *   every time) need no walk.
+ * A lookup probes the region and the page entry, and the upper entries only
+ * when both miss. Only answers read from the dump are kept (OK and
+ * NOT_MAPPED), so entries never go stale; the cache is emptied with the
+ * walker's frame cache (ptwalk_space_flush). Bounded: about 400 KiB. */
+#define PTW_TLB_REGIONS 4096
+#define PTW_TLB_PAGES 16384
+#define PTW_TLB_UPPER 512
+/* An entry's kind, in the low bits of its pa: cached leaves and tables
+ * start on a page (those that would not are not cached). A hole's pa is
+ * all ones (PTW_TLB_HOLE_PA), and bit 0 is the status of an answer from a
+ * region or page entry (NOT_MAPPED = 1, OK = 0). */
+#define PTW_TLB_LEAF 0u
+#define PTW_TLB_TABLE 2u /* pa is the table the entry's descriptor points to */
+/* A region entry holding its leaf table has this bit in its key (no VA
+ * number has it), so that the lookup's one compare of the key finds
+ * leaves and holes alone. */
+#define PTW_TLB_TABLE_KEY (UINT64_C(1) << 63)
+#define PTW_TLB_HOLE 3u  /* not mapped */
+#define PTW_TLB_KIND 3u
+#define PTW_TLB_HOLE_PA UINT64_MAX
+#define PTW_TLB_EMPTY UINT64_MAX /* a key no VA has (keys drop at least 12 bits) */
 /* Entries are keyed by the untagged VA alone: the half a VA is in picks
  * its tree, so kernel and user entries never share a key. */
 struct ptw_tlb_entry {
-	uint64_t tag; /* VA of the region or page | PTW_TLB_* flags; 0 = empty */
-	uint64_t pa;  /* of its start */
+	uint64_t key; /* VA >> the part's shift, or PTW_TLB_EMPTY */
+	/* LEAF: the PA of the region's or page's start less its VA (so a VA's
+	 * answer is VA + pa, one add); HOLE: all ones; a region's leaf table
+	 * (key | PTW_TLB_TABLE_KEY): the table */
+	uint64_t pa;
+};
+struct ptw_tlb_upper {
+	uint64_t key;  /* VA >> shift[idx], or PTW_TLB_EMPTY */
+	uint64_t pa;   /* of the entry's start | kind */
+	unsigned idx;  /* tree index of the entry's table's level */
+	/* TABLE: the tables a walk from the root reads up to and including the
+	 * one holding this entry, root first (levels - idx of them). */
+	uint64_t path[PTW_MAX_LEVELS];
+	/* TABLE: the hole map of the table pa points to (ptw_walk_table_holes),
+	 * when have_holes: a VA in a hole there needs no walk. */
+	bool have_holes;
+	uint64_t holes[(1u << PTW_TABLE_HOLES_MAX_BITS) / 64];
+};
+/* The hole map of a tree's root table, made at the tree's first walk. */
+struct ptw_tlb_root {
+	uint64_t root_pa;
+	bool tried, have_holes;
+	uint64_t holes[(1u << PTW_TABLE_HOLES_MAX_BITS) / 64];
 };
 struct ptw_tlb {
 	unsigned region_shift, page_shift;
 	uint64_t region_mask, page_mask; /* offset bits within a region, a page */
 	struct ptw_tlb_entry region[PTW_TLB_REGIONS];
 	struct ptw_tlb_entry page[PTW_TLB_PAGES];
+	struct ptw_tlb_upper upper[PTW_TLB_UPPER];
+	struct ptw_tlb_root root[2]; /* by ptw_geom.upper: the kernel's and a user tree */
 };
 
 struct ptwalk_space {

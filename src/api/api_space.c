@@ -8,6 +8,8 @@
 #include "api.h"
 #include "source.h"
 
+static void tlb_empty(struct ptw_tlb *t);
+
 static void tlb_setup(struct ptwalk_space *s)
 {
 	const struct ptw_geom *g = &s->x->kernel;
@@ -18,13 +20,24 @@ static void tlb_setup(struct ptwalk_space *s)
 	s->tlb->region_shift = g->levels > 1 ? g->shift[1] : g->shift[0];
 	s->tlb->page_mask = (UINT64_C(1) << s->tlb->page_shift) - 1;
 	s->tlb->region_mask = (UINT64_C(1) << s->tlb->region_shift) - 1;
+	tlb_empty(s->tlb);
+}
+
+static void tlb_empty(struct ptw_tlb *t)
+{
+	for (size_t i = 0; i < PTW_TLB_REGIONS; i++)
+		t->region[i].key = PTW_TLB_EMPTY;
+	for (size_t i = 0; i < PTW_TLB_PAGES; i++)
+		t->page[i].key = PTW_TLB_EMPTY;
+	for (size_t i = 0; i < PTW_TLB_UPPER; i++)
+		t->upper[i].key = PTW_TLB_EMPTY;
+	t->root[0].tried = t->root[1].tried = false;
 }
 
 void ptwalk_space_flush(struct ptwalk_space *s)
 {
 	ptw_walker_flush(s->w);
-	memset(s->tlb->region, 0, sizeof(s->tlb->region));
-	memset(s->tlb->page, 0, sizeof(s->tlb->page));
+	tlb_empty(s->tlb);
 }
 
 static struct ptw_error *space_open(struct ptwalk_dump *dump, struct ptwalk_space **ret)
@@ -270,49 +283,69 @@ struct ptwalk_error *ptwalk_translate(struct ptwalk_space *s, uint64_t va, struc
 	return NULL;
 }
 
-/* Cache lookups: the entry of VA u's region, and of its page. */
-static inline struct ptw_tlb_entry *tlb_region(struct ptw_tlb *t, uint64_t u)
+/* Cache slots: of VA number n (VA >> the part's shift). */
+static inline size_t region_slot(uint64_t n)
 {
-	uint64_t n = u >> t->region_shift;
-
-	return &t->region[(n ^ (n >> 10)) & (PTW_TLB_REGIONS - 1)];
+	return (n ^ (n >> 12)) & (PTW_TLB_REGIONS - 1);
 }
 
-static inline struct ptw_tlb_entry *tlb_page(struct ptw_tlb *t, uint64_t u)
+static inline size_t page_slot(uint64_t n)
 {
-	uint64_t n = u >> t->page_shift;
-
-	return &t->page[(n ^ (n >> 13)) & (PTW_TLB_PAGES - 1)];
+	return (n ^ (n >> 14)) & (PTW_TLB_PAGES - 1);
 }
 
-/* 1: mapped (*pa_ret), 0: not mapped, -1: not cached; -2: not cached, but
- * the leaf table of u's region is known (*table_ret). u must be untagged,
- * or a VA whose cached page or region is untagged, which makes it so: the
- * pages and regions of a tree never straddle a change of the tag bits. */
-static inline int tlb_lookup(struct ptw_tlb *t, uint64_t u, uint64_t *pa_ret, uint64_t *table_ret)
+static inline struct ptw_tlb_entry *tlb_region(struct ptw_tlb *t, uint64_t n)
 {
-	const uint64_t kind = PTW_TLB_HOLE | PTW_TLB_TABLE;
-	const struct ptw_tlb_entry *e = tlb_region(t, u);
-	int miss = -1;
+	return &t->region[region_slot(n)];
+}
 
-	if ((e->tag & ~kind) == ((u & ~t->region_mask) | PTW_TLB_VALID)) {
-		if (e->tag & PTW_TLB_HOLE)
-			return 0;
-		if (!(e->tag & PTW_TLB_TABLE)) {
-			*pa_ret = e->pa | (u & t->region_mask);
-			return 1;
-		}
-		*table_ret = e->pa;
-		miss = -2;
+static inline struct ptw_tlb_entry *tlb_page(struct ptw_tlb *t, uint64_t n)
+{
+	return &t->page[page_slot(n)];
+}
+
+static inline struct ptw_tlb_upper *tlb_upper(struct ptw_tlb *t, uint64_t n, unsigned idx)
+{
+	return &t->upper[((n ^ (n >> 9)) + idx * 157) & (PTW_TLB_UPPER - 1)];
+}
+
+/* The lookup's view of a cache, in locals: stores through the caller's
+ * uint64_t arrays could alias the cache's fields, which would otherwise be
+ * loaded again for every address. */
+struct tlb_view {
+	const struct ptw_tlb_entry *region, *page;
+};
+
+/* Both entries of u, region and page, are read at once and the answer
+ * picked without a branch: which of them holds it varies from address to
+ * address, and a mispredicted branch costs more than the lookup. The
+ * answer is the region's when it holds a leaf or a hole, else the page's.
+ * true: *pa_ret is the answer (PTWALK_PA_NONE for a hole), *hole_ret
+ * whether it is a hole (the status, NOT_MAPPED = 1, OK = 0). false: not
+ * cached; *table_ret is then the leaf table of u's region, or 0 when that is
+ * not known either (a table at 0 is not kept). u must be untagged, or a VA
+ * whose cached page or region is untagged, which makes it so: the pages and
+ * regions of a tree never straddle a change of the tag bits. */
+static inline bool tlb_lookup(const struct tlb_view *t, uint64_t u, unsigned region_shift, unsigned page_shift,
+			      uint64_t *pa_ret, uint64_t *hole_ret, uint64_t *table_ret)
+{
+	uint64_t rn = u >> region_shift, pn = u >> page_shift;
+	const struct ptw_tlb_entry *re = &t->region[region_slot(rn)], *pe = &t->page[page_slot(pn)];
+	uint64_t rpa = re->pa, ppa = pe->pa;
+	/* all ones when the region's entry is the answer: selects by masks,
+	 * which compilers keep free of branches */
+	uint64_t rsel = -(uint64_t)(re->key == rn);
+	uint64_t e = ppa ^ ((rpa ^ ppa) & rsel);
+
+	if (!(rsel | (pe->key == pn))) {
+		*table_ret = re->key == (rn | PTW_TLB_TABLE_KEY) ? rpa : 0;
+		return false;
 	}
-	e = tlb_page(t, u);
-	if ((e->tag & ~kind) == ((u & ~t->page_mask) | PTW_TLB_VALID)) {
-		if (e->tag & PTW_TLB_HOLE)
-			return 0;
-		*pa_ret = e->pa | (u & t->page_mask);
-		return 1;
-	}
-	return miss;
+	/* A leaf's entry is its PA less its VA; a hole's is all ones, and so
+	 * its answer, PTWALK_PA_NONE. */
+	*pa_ret = (u + e) | -(e & 1);
+	*hole_ret = e & 1;
+	return true;
 }
 
 /* Whether [range_start, range_end) (end 0: the top) holds the aligned
@@ -325,88 +358,281 @@ static inline bool covers(const struct ptw_walk_result *r, uint64_t u, unsigned 
 	return start >= r->range_start && (r->range_end == 0 || last < r->range_end);
 }
 
-/* Keep a walk's answer: a leaf or a hole, in the largest entry it fills;
- * and the leaf table a full walk read from, for its region. */
-static inline void tlb_insert(struct ptw_tlb *t, const struct ptw_geom *g, uint64_t u,
-			      const struct ptw_walk_result *r)
+/* A region or page entry for a leaf: u maps to pa, and so does the rest of
+ * the region or page (offset bits mask) at the same offsets. The PA less
+ * the VA, of the starts: multiples of the page, so the kind bits are 0. */
+static inline uint64_t leaf_entry(uint64_t pa, uint64_t u, uint64_t mask)
+{
+	return ((pa & ~mask) - (u & ~mask)) | PTW_TLB_LEAF;
+}
+
+static inline void tlb_set(struct ptw_tlb_entry *e, uint64_t key, uint64_t pa)
+{
+	e->key = key;
+	e->pa = pa;
+}
+
+/* Keep a page's answer from its leaf table: a hole, or the leaf mapping pa
+ * (OK). A PA whose offset in the page is not u's (a descriptor with
+ * address bits inside the page, which the walk ORs in) is not kept. */
+static void tlb_keep_page(struct ptw_tlb *t, uint64_t u, bool hole, uint64_t pa)
+{
+	if (!hole && (pa & t->page_mask) != (u & t->page_mask))
+		return;
+	tlb_set(tlb_page(t, u >> t->page_shift), u >> t->page_shift,
+		hole ? PTW_TLB_HOLE_PA : leaf_entry(pa, u, t->page_mask));
+}
+
+/* Keep what a walk of u read (from tables[0..ntables - 1], levels first ..
+ * r->nsteps - 1 of it walked here): the table descriptors at the upper
+ * levels and the leaf table, each with the tables above it; then the answer,
+ * a leaf (OK) or a hole, in the largest entries it fills. */
+static struct ptw_error *tlb_keep_walk(struct ptw_walker *w, struct ptw_tlb *t, const struct ptw_geom *g, uint64_t u,
+				       const struct ptw_walk_result *r, const uint64_t tables[PTW_MAX_LEVELS],
+				       unsigned ntables, unsigned first)
 {
 	bool hole = r->status == PTW_WALK_NOT_MAPPED;
-	unsigned flags = PTW_TLB_VALID | (hole ? PTW_TLB_HOLE : 0);
-	uint64_t rmask = t->region_mask, pmask = t->page_mask;
-	struct ptw_tlb_entry *e;
+	uint64_t size = r->page_size;
 
+	/* Levels n whose descriptor led to a table this walk read from: the
+	 * upper ones (tree index >= 2) here, the leaf table's region below.
+	 * Bounded: n < r->nsteps <= g->levels <= PTW_MAX_LEVELS. */
+	for (unsigned n = first; n + 2 < g->levels && n + 1 < r->nsteps && n + 1 < ntables; n++) {
+		unsigned idx = g->levels - 1 - n;
+		uint64_t key = u >> g->shift[idx];
+		struct ptw_tlb_upper *e;
+
+		struct ptw_error *err;
+
+		if (tables[n + 1] & PTW_TLB_KIND)
+			continue;
+		e = tlb_upper(t, key, idx);
+		if (e->key == key && e->idx == idx && e->pa == (tables[n + 1] | PTW_TLB_TABLE))
+			continue; /* kept already, with its hole map */
+		e->key = PTW_TLB_EMPTY; /* until complete */
+		err = ptw_walk_table_holes(w, g, idx - 1, tables[n + 1], e->holes, &e->have_holes);
+		if (err)
+			return err;
+		e->key = key;
+		e->idx = idx;
+		e->pa = tables[n + 1] | PTW_TLB_TABLE;
+		for (unsigned k = 0; k <= n; k++)
+			e->path[k] = tables[k];
+	}
 	if (r->status != PTW_WALK_OK && !hole)
-		return;
+		return NULL;
+	/* A leaf whose address has bits inside its size (the walk ORs them
+	 * with the VA's) is walked each time. */
+	if (!hole && (r->pa & (size - 1)) != (u & (size - 1)))
+		return NULL;
 	if (covers(r, u, t->region_shift)) {
-		e = tlb_region(t, u);
-		e->tag = (u & ~rmask) | flags;
-		e->pa = hole ? 0 : r->pa - (u & rmask);
-		return;
-	}
-	if (r->nsteps == g->levels && g->levels > 1 && r->step[g->levels - 1].entry_pa) {
-		const struct ptw_walk_step *leaf = &r->step[g->levels - 1];
+		tlb_set(tlb_region(t, u >> t->region_shift), u >> t->region_shift,
+			hole ? PTW_TLB_HOLE_PA : leaf_entry(r->pa, u, t->region_mask));
+		/* Above the regions: the hole or block itself, for the other
+		 * regions it covers. */
+		if (r->idx >= 2 && r->idx < g->levels && covers(r, u, g->shift[r->idx])) {
+			uint64_t key = u >> g->shift[r->idx];
+			struct ptw_tlb_upper *e = tlb_upper(t, key, r->idx);
 
-		e = tlb_region(t, u);
-		e->tag = (u & ~rmask) | PTW_TLB_VALID | PTW_TLB_TABLE;
-		e->pa = leaf->entry_pa - (uint64_t)leaf->index * 8;
+			e->key = key;
+			e->idx = r->idx;
+			e->pa = hole ? PTW_TLB_HOLE_PA : (r->pa & ~(size - 1)) | PTW_TLB_LEAF;
+		}
+		return NULL;
 	}
-	if (covers(r, u, t->page_shift)) {
-		e = tlb_page(t, u);
-		e->tag = (u & ~pmask) | flags;
-		e->pa = hole ? 0 : r->pa - (u & pmask);
+	/* (0 is "no table" to the lookup: a table there is walked each time) */
+	if (r->nsteps == g->levels && g->levels > 1 && ntables == g->levels && tables[g->levels - 1])
+		tlb_set(tlb_region(t, u >> t->region_shift), (u >> t->region_shift) | PTW_TLB_TABLE_KEY,
+			tables[g->levels - 1]);
+	if (covers(r, u, t->page_shift))
+		tlb_keep_page(t, u, hole, r->pa);
+	return NULL;
+}
+
+/* Whether the hole map holes (of a table at tree index idx) has u's entry. */
+static inline bool in_hole(const struct ptw_geom *g, unsigned idx, const uint64_t *holes, uint64_t u)
+{
+	uint64_t i = (u >> g->shift[idx]) & ((UINT64_C(1) << g->bits[idx]) - 1);
+
+	return (holes[i / 64] >> (i % 64)) & 1;
+}
+
+/* Whether a walk of u reads g's root entry: the checks walk_from makes
+ * before it (a usable geometry, a canonical u, an aligned root). */
+static bool walks_from_root(const struct ptw_geom *g, uint64_t u)
+{
+	if (g->levels < 2 || g->levels > PTW_MAX_LEVELS || g->va_bits == 0 || g->va_bits >= 64 ||
+	    (g->root_pa & 7))
+		return false;
+	return g->upper ? u >> g->va_bits == ~UINT64_C(0) >> g->va_bits : u >> g->va_bits == 0;
+}
+
+/* The root's hole map of tree g, made once. */
+static struct ptw_error *root_holes(struct ptw_walker *w, struct ptw_tlb *t, const struct ptw_geom *g,
+				    const struct ptw_tlb_root **ret)
+{
+	struct ptw_tlb_root *root = &t->root[g->upper ? 0 : 1];
+
+	*ret = NULL;
+	if (!root->tried || root->root_pa != g->root_pa) {
+		struct ptw_error *err;
+
+		root->tried = false;
+		root->root_pa = g->root_pa;
+		err = ptw_walk_table_holes(w, g, g->levels - 1, g->root_pa, root->holes, &root->have_holes);
+		if (err)
+			return err;
+		root->tried = true;
 	}
+	if (root->have_holes)
+		*ret = root;
+	return NULL;
+}
+
+/* A walk of u that the cache cannot answer, from the deepest table it
+ * knows: the leaf table of u's region (table, 0 if not known), else the upper entries
+ * of u from the lowest level up, else the root. Not inlined: the lookup
+ * loop keeps its registers. */
+__attribute__((noinline)) static struct ptw_error *translate_miss(struct ptwalk_space *s, uint64_t u, uint64_t table,
+					uint64_t *pa_ret, enum ptwalk_status *status_ret)
+{
+	struct ptw_tlb *t = s->tlb;
+	enum ptwalk_status st = PTWALK_OK;
+	const struct ptw_geom *g = ptw_api_pick_tree(s, u, &st);
+	uint64_t tables[PTW_MAX_LEVELS];
+	struct ptw_walk_result r;
+	struct ptw_error *err;
+	unsigned first = 0, ntables;
+
+	*pa_ret = PTWALK_PA_NONE;
+	if (!g) {
+		*status_ret = st;
+		return NULL;
+	}
+	if (table) {
+		enum ptw_walk_status ws;
+		uint64_t pa = 0;
+		bool have_pa;
+
+		err = ptw_walk_leaf(s->w, g, u, table, &ws, &pa, &have_pa);
+		if (err)
+			return err;
+		if (have_pa)
+			*pa_ret = pa;
+		*status_ret = status_of(ws);
+		if (ws == PTW_WALK_OK || ws == PTW_WALK_NOT_MAPPED)
+			tlb_keep_page(t, u, ws == PTW_WALK_NOT_MAPPED, pa);
+		return NULL;
+	}
+	/* Bounded: idx < g->levels <= PTW_MAX_LEVELS. */
+	for (unsigned idx = 2; idx < g->levels && idx < PTW_MAX_LEVELS; idx++) {
+		unsigned shift = g->shift[idx];
+		uint64_t key = u >> shift;
+		const struct ptw_tlb_upper *e = tlb_upper(t, key, idx);
+		uint64_t kind = e->pa & PTW_TLB_KIND, pa = e->pa & ~(uint64_t)PTW_TLB_KIND;
+
+		if (e->key != key || e->idx != idx)
+			continue;
+		if (kind == PTW_TLB_HOLE) {
+			*status_ret = PTWALK_NOT_MAPPED;
+			tlb_set(tlb_region(t, u >> t->region_shift), u >> t->region_shift, PTW_TLB_HOLE_PA);
+			return NULL;
+		}
+		if (kind == PTW_TLB_LEAF) {
+			/* A block: whether this page of it is in the dump is
+			 * its own question, as in a walk. */
+			pa |= u & ((UINT64_C(1) << shift) - 1);
+			*pa_ret = pa;
+			if (!ptw_walker_leaf_present(s->w, pa)) {
+				*status_ret = PTWALK_NOT_IN_DUMP;
+				return NULL;
+			}
+			*status_ret = PTWALK_OK;
+			tlb_set(tlb_region(t, u >> t->region_shift), u >> t->region_shift,
+				leaf_entry(pa, u, t->region_mask));
+			return NULL;
+		}
+		if (e->have_holes && in_hole(g, idx - 1, e->holes, u)) {
+			*status_ret = PTWALK_NOT_MAPPED;
+			return NULL;
+		}
+		first = g->levels - idx; /* the level of the table the entry points to */
+		for (unsigned k = 0; k < first; k++)
+			tables[k] = e->path[k];
+		tables[first] = pa;
+		break;
+	}
+	if (!first && walks_from_root(g, u)) {
+		const struct ptw_tlb_root *root;
+
+		err = root_holes(s->w, t, g, &root);
+		if (err)
+			return err;
+		if (root && in_hole(g, g->levels - 1, root->holes, u)) {
+			*status_ret = PTWALK_NOT_MAPPED;
+			return NULL;
+		}
+	}
+	err = ptw_walk_from_path(s->w, g, u, tables, first, &r, &ntables);
+	if (err)
+		return err;
+	if (r.have_pa)
+		*pa_ret = r.pa;
+	*status_ret = status_of(r.status);
+	return tlb_keep_walk(s->w, t, g, u, &r, tables, ntables, first);
+}
+
+/* The batch loop, for a cache's shifts; inlined with constants for the
+ * common granule, so that they need no register. */
+static inline struct ptw_error *translate_loop(struct ptwalk_space *s, const struct tlb_view *t,
+					       unsigned region_shift, unsigned page_shift, const uint64_t *va,
+					       size_t n, uint64_t *pa_ret, uint8_t *status_ret, size_t *done_ret)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t u = va[i], pa = 0, hole = 0, table = 0;
+		/* The VA as given first: untagging costs a call, and most VAs
+		 * carry no tag. */
+		bool hit = tlb_lookup(t, u, region_shift, page_shift, &pa, &hole, &table);
+		enum ptwalk_status st;
+		struct ptw_error *err;
+
+		if (!hit && (u = untag(s, u)) != va[i])
+			hit = tlb_lookup(t, u, region_shift, page_shift, &pa, &hole, &table);
+		if (hit) {
+			pa_ret[i] = pa;
+			if (status_ret)
+				status_ret[i] = (uint8_t)hole;
+			continue;
+		}
+		err = translate_miss(s, u, table, &pa_ret[i], &st);
+		if (err) {
+			*done_ret = i;
+			return err;
+		}
+		if (status_ret)
+			status_ret[i] = (uint8_t)st;
+	}
+	*done_ret = i;
+	return NULL;
 }
 
 struct ptwalk_error *ptwalk_translate_batch(struct ptwalk_space *s, const uint64_t *va, size_t n,
 					    uint64_t *pa_ret, uint8_t *status_ret, size_t *done_ret)
 {
-	struct ptw_tlb *t = s->tlb;
-	size_t i;
+	const struct ptw_tlb *tlb = s->tlb;
+	const struct tlb_view t = { .region = tlb->region, .page = tlb->page };
+	struct ptw_error *err;
+	size_t done;
 
-	for (i = 0; i < n; i++) {
-		uint64_t u = va[i];
-		enum ptwalk_status st = PTWALK_OK;
-		const struct ptw_geom *g;
-		struct ptw_walk_result r;
-		struct ptw_error *err;
-		uint64_t pa = PTWALK_PA_NONE, table = 0;
-		/* The VA as given first: untagging costs a call, and most VAs
-		 * carry no tag. */
-		int hit = tlb_lookup(t, u, &pa, &table);
-
-		if (hit < 0 && (u = untag(s, u)) != va[i])
-			hit = tlb_lookup(t, u, &pa, &table);
-		if (hit >= 0) {
-			pa_ret[i] = hit ? pa : PTWALK_PA_NONE;
-			if (status_ret)
-				status_ret[i] = hit ? PTWALK_OK : PTWALK_NOT_MAPPED;
-			continue;
-		}
-		g = ptw_api_pick_tree(s, u, &st);
-		if (!g) {
-			pa_ret[i] = PTWALK_PA_NONE;
-			if (status_ret)
-				status_ret[i] = (uint8_t)st;
-			continue;
-		}
-		if (hit == -2)
-			err = ptw_walk_from_table(s->w, g, u, 0, table, &r);
-		else
-			err = ptw_walk(s->w, g, u, &r);
-		if (err) {
-			if (done_ret)
-				*done_ret = i;
-			return ptw_api_error(err);
-		}
-		st = status_of(r.status);
-		pa_ret[i] = r.have_pa ? r.pa : PTWALK_PA_NONE;
-		tlb_insert(t, g, u, &r);
-		if (status_ret)
-			status_ret[i] = (uint8_t)st;
-	}
+	if (tlb->region_shift == 21 && tlb->page_shift == 12) /* 4 KiB pages */
+		err = translate_loop(s, &t, 21, 12, va, n, pa_ret, status_ret, &done);
+	else
+		err = translate_loop(s, &t, tlb->region_shift, tlb->page_shift, va, n, pa_ret, status_ret, &done);
 	if (done_ret)
-		*done_ret = i;
-	return NULL;
+		*done_ret = done;
+	return ptw_api_error(err);
 }
 
 struct ptwalk_error *ptwalk_entry_attrs(struct ptwalk_space *s, enum ptwalk_tree tree, unsigned tree_index,
