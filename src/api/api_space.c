@@ -286,7 +286,7 @@ struct ptwalk_error *ptwalk_translate(struct ptwalk_space *s, uint64_t va, struc
 /* Cache slots: of VA number n (VA >> the part's shift). */
 static inline size_t region_slot(uint64_t n)
 {
-	return (n ^ (n >> 12)) & (PTW_TLB_REGIONS - 1);
+	return n & (PTW_TLB_REGIONS - 1);
 }
 
 static inline size_t page_slot(uint64_t n)
@@ -489,20 +489,38 @@ static struct ptw_error *root_holes(struct ptw_walker *w, struct ptw_tlb *t, con
 	return NULL;
 }
 
-/* A walk of u that the cache cannot answer, from the deepest table it
- * knows: the leaf table of u's region (table, 0 if not known), else the upper entries
- * of u from the lowest level up, else the root. Not inlined: the lookup
- * loop keeps its registers. */
+/* The walk of u from level first (tables[0..first] the tables a walk from
+ * the root reads down to it; first 0: from the root), and what it teaches
+ * the cache. Apart from translate_miss: its locals are large. */
+__attribute__((noinline)) static struct ptw_error *translate_walk(struct ptwalk_space *s, const struct ptw_geom *g,
+								 uint64_t u, uint64_t tables[PTW_MAX_LEVELS],
+								 unsigned first, uint64_t *pa_ret,
+								 enum ptwalk_status *status_ret)
+{
+	struct ptw_walk_result r;
+	unsigned ntables;
+	struct ptw_error *err = ptw_walk_from_path(s->w, g, u, tables, first, &r, &ntables);
+
+	if (err)
+		return err;
+	if (r.have_pa)
+		*pa_ret = r.pa;
+	*status_ret = status_of(r.status);
+	return tlb_keep_walk(s->w, s->tlb, g, u, &r, tables, ntables, first);
+}
+
+/* An address the cache's region and page entries cannot answer, from the
+ * deepest table the cache knows: the leaf table of u's region (table, 0 if
+ * not known), else a hole map or entry of the upper tables, from the root's
+ * down, else the root. Not inlined: the lookup loop keeps its registers. */
 __attribute__((noinline)) static struct ptw_error *translate_miss(struct ptwalk_space *s, uint64_t u, uint64_t table,
-					uint64_t *pa_ret, enum ptwalk_status *status_ret)
+								 uint64_t *pa_ret, enum ptwalk_status *status_ret)
 {
 	struct ptw_tlb *t = s->tlb;
 	enum ptwalk_status st = PTWALK_OK;
 	const struct ptw_geom *g = ptw_api_pick_tree(s, u, &st);
 	uint64_t tables[PTW_MAX_LEVELS];
-	struct ptw_walk_result r;
 	struct ptw_error *err;
-	unsigned first = 0, ntables;
 
 	*pa_ret = PTWALK_PA_NONE;
 	if (!g) {
@@ -524,9 +542,22 @@ __attribute__((noinline)) static struct ptw_error *translate_miss(struct ptwalk_
 			tlb_keep_page(t, u, ws == PTW_WALK_NOT_MAPPED, pa);
 		return NULL;
 	}
+	/* The holes between mappings, most of the addresses that get here,
+	 * are most often holes of the root. */
+	if (walks_from_root(g, u)) {
+		const struct ptw_tlb_root *root;
+
+		err = root_holes(s->w, t, g, &root);
+		if (err)
+			return err;
+		if (root && in_hole(g, g->levels - 1, root->holes, u)) {
+			*status_ret = PTWALK_NOT_MAPPED;
+			return NULL;
+		}
+	}
 	/* Bounded: idx < g->levels <= PTW_MAX_LEVELS. */
 	for (unsigned idx = 2; idx < g->levels && idx < PTW_MAX_LEVELS; idx++) {
-		unsigned shift = g->shift[idx];
+		unsigned shift = g->shift[idx], first;
 		uint64_t key = u >> shift;
 		const struct ptw_tlb_upper *e = tlb_upper(t, key, idx);
 		uint64_t kind = e->pa & PTW_TLB_KIND, pa = e->pa & ~(uint64_t)PTW_TLB_KIND;
@@ -560,26 +591,9 @@ __attribute__((noinline)) static struct ptw_error *translate_miss(struct ptwalk_
 		for (unsigned k = 0; k < first; k++)
 			tables[k] = e->path[k];
 		tables[first] = pa;
-		break;
+		return translate_walk(s, g, u, tables, first, pa_ret, status_ret);
 	}
-	if (!first && walks_from_root(g, u)) {
-		const struct ptw_tlb_root *root;
-
-		err = root_holes(s->w, t, g, &root);
-		if (err)
-			return err;
-		if (root && in_hole(g, g->levels - 1, root->holes, u)) {
-			*status_ret = PTWALK_NOT_MAPPED;
-			return NULL;
-		}
-	}
-	err = ptw_walk_from_path(s->w, g, u, tables, first, &r, &ntables);
-	if (err)
-		return err;
-	if (r.have_pa)
-		*pa_ret = r.pa;
-	*status_ret = status_of(r.status);
-	return tlb_keep_walk(s->w, t, g, u, &r, tables, ntables, first);
+	return translate_walk(s, g, u, tables, 0, pa_ret, status_ret);
 }
 
 /* The batch loop, for a cache's shifts; inlined with constants for the
