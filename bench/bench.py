@@ -964,7 +964,7 @@ def report(R):
                              if p["dis"] else "%s/%s agree" % (f"{p['agree']:,}", f"{p['n']:,}"))
             else:
                 cells.append("-")
-        st = ", ".join("%s %s" % (k, f"{v:,}") for k, v in sorted(row["statuses"].items()))
+        st = ", ".join("%s %s" % (k, f"{v:,}") for k, v in sorted(row.get("statuses", {}).items()))
         w("| %s | %s | %s |" % (row["case"], st, " | ".join(cells)))
     w("")
     for row in R["vtop"]:

@@ -68,9 +68,9 @@ struct ptwalk_dump {
  * A lookup probes the region and the page entry, and the upper entries only
  * when both miss. Only answers read from the dump are kept (OK and
  * NOT_MAPPED), so entries never go stale; the cache is emptied with the
- * walker's frame cache (ptwalk_space_flush). Bounded: about 400 KiB. */
+ * walker's frame cache (ptwalk_space_flush). Bounded: about 1.1 MiB. */
 #define PTW_TLB_REGIONS 4096
-#define PTW_TLB_PAGES 16384
+#define PTW_TLB_PAGES 65536
 #define PTW_TLB_UPPER 512
 /* An entry's kind, in the low bits of its pa: cached leaves and tables
  * start on a page (those that would not are not cached). A hole's pa is
@@ -114,6 +114,7 @@ struct ptw_tlb_root {
 	uint64_t holes[(1u << PTW_TABLE_HOLES_MAX_BITS) / 64];
 };
 struct ptw_tlb {
+	bool ready; /* emptied (its keys PTW_TLB_EMPTY): not until a batch needs it */
 	unsigned region_shift, page_shift;
 	uint64_t region_mask, page_mask; /* offset bits within a region, a page */
 	struct ptw_tlb_entry region[PTW_TLB_REGIONS];

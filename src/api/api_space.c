@@ -8,8 +8,6 @@
 #include "api.h"
 #include "source.h"
 
-static void tlb_empty(struct ptw_tlb *t);
-
 static void tlb_setup(struct ptwalk_space *s)
 {
 	const struct ptw_geom *g = &s->x->kernel;
@@ -20,7 +18,9 @@ static void tlb_setup(struct ptwalk_space *s)
 	s->tlb->region_shift = g->levels > 1 ? g->shift[1] : g->shift[0];
 	s->tlb->page_mask = (UINT64_C(1) << s->tlb->page_shift) - 1;
 	s->tlb->region_mask = (UINT64_C(1) << s->tlb->region_shift) - 1;
-	tlb_empty(s->tlb);
+	/* Emptied at the first batch: a space that never translates a batch
+	 * (ptwalk_ptov's, one per address) leaves the pages untouched. */
+	s->tlb->ready = false;
 }
 
 static void tlb_empty(struct ptw_tlb *t)
@@ -37,7 +37,8 @@ static void tlb_empty(struct ptw_tlb *t)
 void ptwalk_space_flush(struct ptwalk_space *s)
 {
 	ptw_walker_flush(s->w);
-	tlb_empty(s->tlb);
+	if (s->tlb->ready)
+		tlb_empty(s->tlb);
 }
 
 static struct ptw_error *space_open(struct ptwalk_dump *dump, struct ptwalk_space **ret)
@@ -635,10 +636,15 @@ static inline struct ptw_error *translate_loop(struct ptwalk_space *s, const str
 struct ptwalk_error *ptwalk_translate_batch(struct ptwalk_space *s, const uint64_t *va, size_t n,
 					    uint64_t *pa_ret, uint8_t *status_ret, size_t *done_ret)
 {
-	const struct ptw_tlb *tlb = s->tlb;
+	struct ptw_tlb *tlb = s->tlb;
 	const struct tlb_view t = { .region = tlb->region, .page = tlb->page };
 	struct ptw_error *err;
 	size_t done;
+
+	if (!tlb->ready) {
+		tlb_empty(tlb);
+		tlb->ready = true;
+	}
 
 	if (tlb->region_shift == 21 && tlb->page_shift == 12) /* 4 KiB pages */
 		err = translate_loop(s, &t, 21, 12, va, n, pa_ret, status_ret, &done);
