@@ -121,6 +121,15 @@ struct ptw_tlb {
 	struct ptw_tlb_entry page[PTW_TLB_PAGES];
 	struct ptw_tlb_upper upper[PTW_TLB_UPPER];
 	struct ptw_tlb_root root[2]; /* by ptw_geom.upper: the kernel's and a user tree */
+	/* The hole map made last at each tree index, for entries of other VAs
+	 * that point to the same table (KASAN's shadow maps most of its range
+	 * with one shared table per level): a copy, not a walk of the table. */
+	struct ptw_tlb_last_holes {
+		const struct ptw_geom *g; /* NULL: none */
+		uint64_t pa;
+		bool have_holes;
+		uint64_t holes[(1u << PTW_TABLE_HOLES_MAX_BITS) / 64];
+	} last_holes[PTW_MAX_LEVELS];
 };
 
 struct ptwalk_space {

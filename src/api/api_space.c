@@ -32,6 +32,8 @@ static void tlb_empty(struct ptw_tlb *t)
 	for (size_t i = 0; i < PTW_TLB_UPPER; i++)
 		t->upper[i].key = PTW_TLB_EMPTY;
 	t->root[0].tried = t->root[1].tried = false;
+	for (size_t i = 0; i < PTW_MAX_LEVELS; i++)
+		t->last_holes[i].g = NULL;
 }
 
 void ptwalk_space_flush(struct ptwalk_space *s)
@@ -403,6 +405,7 @@ static struct ptw_error *tlb_keep_walk(struct ptw_walker *w, struct ptw_tlb *t, 
 		uint64_t key = u >> g->shift[idx];
 		struct ptw_tlb_upper *e;
 
+		struct ptw_tlb_last_holes *last;
 		struct ptw_error *err;
 
 		if (tables[n + 1] & PTW_TLB_KIND)
@@ -411,9 +414,17 @@ static struct ptw_error *tlb_keep_walk(struct ptw_walker *w, struct ptw_tlb *t, 
 		if (e->key == key && e->idx == idx && e->pa == (tables[n + 1] | PTW_TLB_TABLE))
 			continue; /* kept already, with its hole map */
 		e->key = PTW_TLB_EMPTY; /* until complete */
-		err = ptw_walk_table_holes(w, g, idx - 1, tables[n + 1], e->holes, &e->have_holes);
-		if (err)
-			return err;
+		last = &t->last_holes[idx - 1];
+		if (last->g != g || last->pa != tables[n + 1]) {
+			last->g = NULL;
+			err = ptw_walk_table_holes(w, g, idx - 1, tables[n + 1], last->holes, &last->have_holes);
+			if (err)
+				return err;
+			last->g = g;
+			last->pa = tables[n + 1];
+		}
+		e->have_holes = last->have_holes;
+		memcpy(e->holes, last->holes, sizeof(e->holes));
 		e->key = key;
 		e->idx = idx;
 		e->pa = tables[n + 1] | PTW_TLB_TABLE;
