@@ -147,6 +147,18 @@ bool ptw_source_is_present(struct ptw_source *src, uint64_t pa)
 	return src->ops->is_present(src, pa);
 }
 
+bool ptw_source_range_present(struct ptw_source *src, uint64_t pa, uint64_t size, uint64_t step)
+{
+	if (size == 0 || step == 0 || pa + size < pa)
+		return false;
+	if (src->ops->range_present)
+		return src->ops->range_present(src, pa, size);
+	for (uint64_t off = 0; off < size; off += step)
+		if (!src->ops->is_present(src, pa + off))
+			return false;
+	return true;
+}
+
 struct ptw_error *ptw_source_for_each_range(struct ptw_source *src, ptw_range_fn *fn, void *arg)
 {
 	return src->ops->for_each_range(src, fn, arg);

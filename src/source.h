@@ -50,6 +50,10 @@ struct ptw_source_ops {
 	struct ptw_error *(*read)(struct ptw_source *src, uint64_t pa, void *buf, size_t len);
 	/* Whether the 4 KiB frame holding pa is in the dump. */
 	bool (*is_present)(struct ptw_source *src, uint64_t pa);
+	/* Optional: whether every frame of [pa, pa + size) is in the dump, in
+	 * fewer steps than a frame at a time. False may also mean "not known
+	 * cheaply": callers then treat the range's frames one by one. */
+	bool (*range_present)(struct ptw_source *src, uint64_t pa, uint64_t size);
 	/* Visit the physical ranges of memory the dump covers (present or
 	 * excluded), in address order. */
 	struct ptw_error *(*for_each_range)(struct ptw_source *src, ptw_range_fn *fn, void *arg);
@@ -98,6 +102,10 @@ struct ptw_error *ptw_source_read_phys(struct ptw_source *src, uint64_t pa, void
 /** Read a little-endian 64-bit word. */
 struct ptw_error *ptw_source_read_u64(struct ptw_source *src, uint64_t pa, uint64_t *ret);
 bool ptw_source_is_present(struct ptw_source *src, uint64_t pa);
+/** Whether every frame of [pa, pa + size) is in the dump (with step the
+ * frame size for formats that can only answer a frame at a time; bounded
+ * by size / step). False when any is missing, or not known cheaply. */
+bool ptw_source_range_present(struct ptw_source *src, uint64_t pa, uint64_t size, uint64_t step);
 struct ptw_error *ptw_source_for_each_range(struct ptw_source *src, ptw_range_fn *fn, void *arg);
 
 /** pread exactly len bytes at offset or fail naming the offset. */

@@ -231,6 +231,14 @@ static bool elf_is_present(struct ptw_source *src, uint64_t pa)
 	return s && pa - s->pa < s->file_size;
 }
 
+/* One segment's file bytes must hold the whole range: a range across two
+ * adjacent segments is "not known cheaply" (false). */
+static bool elf_range_present(struct ptw_source *src, uint64_t pa, uint64_t size)
+{
+	const struct elf_segment *s = find_segment(src->priv, pa);
+	return s && pa - s->pa < s->file_size && size <= s->file_size - (pa - s->pa);
+}
+
 static struct ptw_error *elf_for_each_range(struct ptw_source *src, ptw_range_fn *fn, void *arg)
 {
 	struct elf_dump *ed = src->priv;
@@ -288,6 +296,7 @@ const struct ptw_source_ops ptw_source_elf = {
 	.open = elf_open,
 	.read = elf_read,
 	.is_present = elf_is_present,
+	.range_present = elf_range_present,
 	.for_each_range = elf_for_each_range,
 	.count_pages = elf_count_pages,
 	.close = elf_close,

@@ -1037,6 +1037,42 @@ static struct ptw_error *pfn_dumped(struct kdump *k, uint64_t pfn, bool *ret, co
 	return NULL;
 }
 
+/* The dumped bitmap's bits for the range, 64 bytes (512 frames) a read. An
+ * incomplete dump's bits are promises the file may not keep: its frames are
+ * asked one at a time (false: not known cheaply). */
+static bool kdump_range_present(struct ptw_source *src, uint64_t pa, uint64_t size)
+{
+	struct kdump *k = src->priv;
+	uint64_t first = pa / k->block_size, last = (pa + size - 1) / k->block_size;
+	unsigned char buf[64];
+
+	if (src->incomplete || last >= k->max_mapnr ||
+	    (k->split && (first < k->split_start || last >= k->split_end)))
+		return false;
+	/* Bounded: (last - first) / 8 / sizeof(buf) + 1 reads. */
+	for (uint64_t byte = first / 8; byte <= last / 8; byte += sizeof(buf)) {
+		size_t len = last / 8 - byte + 1 < sizeof(buf) ? (size_t)(last / 8 - byte + 1) : sizeof(buf);
+		struct ptw_error *err = bitmap_bytes(k, k->bitmap2_off, byte, buf, len, true);
+
+		if (err) {
+			ptw_error_destroy(err);
+			return false;
+		}
+		for (size_t i = 0; i < len; i++) {
+			uint64_t lo = (byte + i) * 8, hi = lo + 7;
+			unsigned mask = 0xff;
+
+			if (lo < first)
+				mask &= 0xffu << (first - lo);
+			if (hi > last)
+				mask &= 0xffu >> (hi - last);
+			if ((buf[i] & mask) != mask)
+				return false;
+		}
+	}
+	return true;
+}
+
 static struct ptw_error *ensure_page_cache(struct kdump *k)
 {
 	if (k->slots)
@@ -1552,6 +1588,7 @@ const struct ptw_source_ops ptw_source_kdump = {
 	.open = kdump_open,
 	.read = kdump_read,
 	.is_present = kdump_is_present,
+	.range_present = kdump_range_present,
 	.for_each_range = kdump_for_each_range,
 	.count_pages = kdump_count_pages,
 	.close = kdump_close,
@@ -1563,6 +1600,7 @@ const struct ptw_source_ops ptw_source_kdump_flattened = {
 	.open = kdump_flattened_open,
 	.read = kdump_read,
 	.is_present = kdump_is_present,
+	.range_present = kdump_range_present,
 	.for_each_range = kdump_for_each_range,
 	.count_pages = kdump_count_pages,
 	.close = kdump_close,

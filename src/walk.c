@@ -599,6 +599,11 @@ bool ptw_walker_leaf_present(struct ptw_walker *w, uint64_t pa)
 	return !w->check_leaf || ptw_source_is_present(w->src, pa);
 }
 
+bool ptw_walker_range_present(struct ptw_walker *w, uint64_t pa, uint64_t size, uint64_t step)
+{
+	return !w->check_leaf || ptw_source_range_present(w->src, pa, size, step);
+}
+
 void ptw_walk_iter_init(struct ptw_walk_iter *it, struct ptw_walker *w, const struct ptw_geom *g,
 			uint64_t start, uint64_t end)
 {

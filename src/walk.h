@@ -113,6 +113,9 @@ struct ptw_error *ptw_walk_table_holes(struct ptw_walker *w, const struct ptw_ge
 /** Whether a walk that ends at a leaf mapping pa gives OK rather than
  * NOT_IN_DUMP (see ptw_walker_check_leaf). */
 bool ptw_walker_leaf_present(struct ptw_walker *w, uint64_t pa);
+/** Whether every step-sized page of [pa, pa + size) would pass
+ * ptw_walker_leaf_present: a cached answer for the whole range may say OK. */
+bool ptw_walker_range_present(struct ptw_walker *w, uint64_t pa, uint64_t size, uint64_t step);
 
 /* Iterate over [start, end) of a tree, one leaf or hole per call. */
 struct ptw_walk_iter {

@@ -437,7 +437,10 @@ static struct ptw_error *tlb_keep_walk(struct ptw_walker *w, struct ptw_tlb *t, 
 	 * with the VA's) is walked each time. */
 	if (!hole && (r->pa & (size - 1)) != (u & (size - 1)))
 		return NULL;
-	if (covers(r, u, t->region_shift)) {
+	/* A leaf's region entry answers OK for all its pages: only when the
+	 * dump has them all (a filtered dump lacks some pages of a block). */
+	if (covers(r, u, t->region_shift) &&
+	    (hole || ptw_walker_range_present(w, (r->pa & ~t->region_mask), t->region_mask + 1, t->page_mask + 1))) {
 		tlb_set(tlb_region(t, u >> t->region_shift), u >> t->region_shift,
 			hole ? PTW_TLB_HOLE_PA : leaf_entry(r->pa, u, t->region_mask));
 		/* Above the regions: the hole or block itself, for the other
@@ -591,8 +594,11 @@ __attribute__((noinline)) static struct ptw_error *translate_miss(struct ptwalk_
 				return NULL;
 			}
 			*status_ret = PTWALK_OK;
-			tlb_set(tlb_region(t, u >> t->region_shift), u >> t->region_shift,
-				leaf_entry(pa, u, t->region_mask));
+			if (ptw_walker_range_present(s->w, pa & ~t->region_mask, t->region_mask + 1, t->page_mask + 1))
+				tlb_set(tlb_region(t, u >> t->region_shift), u >> t->region_shift,
+					leaf_entry(pa, u, t->region_mask));
+			else
+				tlb_keep_page(t, u, false, pa);
 			return NULL;
 		}
 		if (e->have_holes && in_hole(g, idx - 1, e->holes, u)) {

@@ -4,6 +4,8 @@
 #   #expect VA ANSWER [--pgd X]    `vtop --brief` prints "VA ANSWER"
 #   #expect-json VA STATUS PA [key=N]...   `vtop --json` fields
 #   #expect-ptov PA LINEAR         `ptov --json` linear alias
+#   #expect-after FIRST VA ANSWER  `vtop - --brief` given FIRST then VA prints
+#                                  "VA ANSWER" (the batch's cached answers)
 . "${top_srcdir:-.}/tests/cli/lib.sh"
 
 MKDUMP="$top_builddir/tests/mkdump"
@@ -38,6 +40,11 @@ for spec in "$top_srcdir"/tests/specs/arm64-*.spec "$top_srcdir"/tests/specs/x86
 			done
 			if [ $good = 1 ]; then ok "$name: $va json $status $pa $*"; else
 				not_ok "$name: $va json: $(cat "$WORK/json")"; fi ;;
+		'#expect-after')
+			set -- $rest
+			got=$(printf '%s\n%s\n' "$va" "$1" | "$PTWALK" vtop "$dump" - --brief 2>"$WORK/err" | tail -n 1)
+			if [ "$got" = "$(printf '%x' $(($1))) $2" ]; then ok "$name: $1 after $va -> $2"; else
+				not_ok "$name: $1 after $va: got '$got', want '$2'"; fi ;;
 		'#expect-ptov')
 			[ $have_jq = 1 ] || continue
 			set -- $rest
