@@ -137,8 +137,12 @@ struct ptw_error *ptw_task_read(const struct ptw_kmem *mem, const struct ptw_tas
 			t.ppid = t.real_parent == addr ? 0 : pp;
 		}
 	}
-	if (L->have_flags && !ptw_kmem_u32(mem, addr + L->task_flags, &t.flags))
-		t.have_flags = true;
+	if (L->have_flags) {
+		if ((err = ptw_kmem_u32(mem, addr + L->task_flags, &t.flags)))
+			ptw_error_destroy(err);
+		else
+			t.have_flags = true;
+	}
 	if (L->have_state) {
 		uint32_t st = 0, ex = 0;
 		bool ok = !(err = ptw_kmem_u32(mem, addr + L->task_state, &st));

@@ -244,10 +244,18 @@ struct ptw_error *ptw_vmas_walk(const struct ptw_kmem *mem, const struct ptw_tas
 	if (!w)
 		return &ptw_enomem;
 	*w = (struct walk){ .mem = mem, .L = L, .mm = mm, .fn = fn, .arg = arg, .diag = diag };
-	if (L->have_brk && !ptw_kmem_u64(mem, mm + L->mm_start_brk, &w->start_brk) &&
-	    !ptw_kmem_u64(mem, mm + L->mm_brk, &w->brk) &&
-	    !ptw_kmem_u64(mem, mm + L->mm_start_stack, &w->start_stack))
-		w->have_mm_fields = true;
+	if (L->have_brk) {
+		struct ptw_error *field_err = ptw_kmem_u64(mem, mm + L->mm_start_brk, &w->start_brk);
+
+		if (!field_err)
+			field_err = ptw_kmem_u64(mem, mm + L->mm_brk, &w->brk);
+		if (!field_err)
+			field_err = ptw_kmem_u64(mem, mm + L->mm_start_stack, &w->start_stack);
+		if (field_err)
+			ptw_error_destroy(field_err); /* the heap and stack go unnamed */
+		else
+			w->have_mm_fields = true;
+	}
 	if (L->have_mm_mt) {
 		uint32_t flags = 0;
 		uint64_t root = 0;
