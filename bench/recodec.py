@@ -17,28 +17,16 @@ zlib compress2 level 1, lzo1x_1_compress, snappy_compress, ZSTD_compress
 level 1, through ctypes from the shared libraries."""
 import ctypes
 import ctypes.util
+import os
 import struct
 import sys
 import zlib
 
+# The flattened format is undone as the tests undo it.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
+from kdump_to_elf import unflatten  # noqa: E402
+
 FLAGS = {"zlib": 0x1, "lzo": 0x2, "snappy": 0x4, "zstd": 0x20, "none": 0}
-
-
-def unflatten(data):
-    if not data.startswith(b"makedumpfile\0"):
-        return data
-    out = bytearray()
-    pos = 4096
-    while pos + 16 <= len(data):
-        offset, size = struct.unpack_from(">qq", data, pos)
-        pos += 16
-        if offset < 0 or size < 0 or pos + size > len(data):
-            break
-        if len(out) < offset + size:
-            out.extend(bytes(offset + size - len(out)))
-        out[offset:offset + size] = data[pos:pos + size]
-        pos += size
-    return bytes(out)
 
 
 def lib(name):
