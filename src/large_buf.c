@@ -1,5 +1,6 @@
 #include "large_buf.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 
@@ -19,4 +20,35 @@ void *ptw_large_buf_alloc(size_t size)
 	(void)madvise(p, size, MADV_HUGEPAGE);
 #endif
 	return p;
+}
+
+static size_t huge_round(size_t size)
+{
+	return (size + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+}
+
+void *ptw_large_buf_alloc_zeroed(size_t size)
+{
+	size_t len = huge_round(size ? size : 1);
+	uint8_t *p = mmap(NULL, len + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint8_t *aligned;
+
+	if (p == MAP_FAILED)
+		return NULL;
+	/* The mapping, trimmed to an aligned start and length. */
+	aligned = (uint8_t *)(((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+	if (aligned > p)
+		munmap(p, (size_t)(aligned - p));
+	if (aligned + len < p + len + HUGE_PAGE)
+		munmap(aligned + len, (size_t)(p + len + HUGE_PAGE - (aligned + len)));
+#ifdef MADV_HUGEPAGE
+	(void)madvise(aligned, len, MADV_HUGEPAGE);
+#endif
+	return aligned;
+}
+
+void ptw_large_buf_free_zeroed(void *p, size_t size)
+{
+	if (p)
+		munmap(p, huge_round(size ? size : 1));
 }

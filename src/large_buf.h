@@ -15,4 +15,12 @@
  * least that; a kernel without them gives ordinary pages. */
 void *ptw_large_buf_alloc(size_t size);
 
+/** size bytes of zeroes, faulted in only when touched, to be released with
+ * ptw_large_buf_free_zeroed(p, size); NULL when out of memory. Mapped in
+ * whole 2 MiB pages, aligned and advised for huge pages: a table probed at
+ * random (the translation cache) then costs no TLB misses, and its cache
+ * behaviour does not depend on where 4 KiB pages happened to land. */
+void *ptw_large_buf_alloc_zeroed(size_t size);
+void ptw_large_buf_free_zeroed(void *p, size_t size);
+
 #endif

@@ -65,13 +65,17 @@ struct ptwalk_dump {
  *   entries are invalid), and so does each tree's root, so that addresses
  *   in the holes between mappings (new 1 GiB or 512 GiB stretches nearly
  *   every time) need no walk.
- * A lookup probes the region and the page entry, and the upper entries only
- * when both miss. Only answers read from the dump are kept (OK and
- * NOT_MAPPED), so entries never go stale; the cache is emptied with the
- * walker's frame cache (ptwalk_space_flush). Bounded: about 1.1 MiB. */
+ * A lookup probes the region and the page entry, then the kernel's root
+ * and the hole maps of the tables its entries point to (kept apart from the
+ * upper part, which other entries evict), and the upper entries only when
+ * all of those miss. Only answers read from the dump are kept (OK and NOT_MAPPED), so entries never go stale; the cache is
+ * emptied with the walker's frame cache (ptwalk_space_flush). Bounded:
+ * about 1.2 MiB, in 2 MiB huge pages where the kernel gives them. */
 #define PTW_TLB_REGIONS 4096
-#define PTW_TLB_PAGES 65536
+#define PTW_TLB_PAGES_BITS 16
+#define PTW_TLB_PAGES (1u << PTW_TLB_PAGES_BITS)
 #define PTW_TLB_UPPER 512
+#define PTW_TLB_CHILD_BITS 9 /* 4 KiB granule tables: 512 entries */
 /* An entry's kind, in the low bits of its pa: cached leaves and tables
  * start on a page (those that would not are not cached). A hole's pa is
  * all ones (PTW_TLB_HOLE_PA), and bit 0 is the status of an answer from a
@@ -121,6 +125,20 @@ struct ptw_tlb {
 	struct ptw_tlb_entry page[PTW_TLB_PAGES];
 	struct ptw_tlb_upper upper[PTW_TLB_UPPER];
 	struct ptw_tlb_root root[2]; /* by ptw_geom.upper: the kernel's and a user tree */
+	/* The kernel tree's hole maps of its root and of the tables its root
+	 * entries point to, as the batch loop asks them before anything else
+	 * on a miss: most misses are addresses in the holes between mappings,
+	 * each in a new region. */
+	struct ptw_tlb_kernel_root {
+		bool ready;            /* the root's hole map was made; the fields below hold */
+		const uint64_t *holes; /* the root's, NULL when it has none */
+		unsigned va_bits, shift, child_shift;
+		uint64_t index_mask, child_index_mask;
+		/* Children's maps: only for roots and children of at most
+		 * 2^PTW_TLB_CHILD_BITS entries (child_index_mask 0 otherwise). */
+		bool child_known[1u << PTW_TLB_CHILD_BITS];
+		uint64_t child_holes[1u << PTW_TLB_CHILD_BITS][(1u << PTW_TLB_CHILD_BITS) / 64];
+	} kernel_root;
 	/* The hole map made last at each tree index, for entries of other VAs
 	 * that point to the same table (KASAN's shadow maps most of its range
 	 * with one shared table per level): a copy, not a walk of the table. */

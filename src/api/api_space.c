@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "large_buf.h"
 #include "source.h"
 
 static void tlb_setup(struct ptwalk_space *s)
@@ -32,6 +33,7 @@ static void tlb_empty(struct ptw_tlb *t)
 	for (size_t i = 0; i < PTW_TLB_UPPER; i++)
 		t->upper[i].key = PTW_TLB_EMPTY;
 	t->root[0].tried = t->root[1].tried = false;
+	t->kernel_root.ready = false;
 	for (size_t i = 0; i < PTW_MAX_LEVELS; i++)
 		t->last_holes[i].g = NULL;
 }
@@ -57,7 +59,7 @@ static struct ptw_error *space_open(struct ptwalk_dump *dump, struct ptwalk_spac
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return &ptw_enomem;
-	s->tlb = calloc(1, sizeof(*s->tlb));
+	s->tlb = ptw_large_buf_alloc_zeroed(sizeof(*s->tlb));
 	if (!s->tlb) {
 		free(s);
 		return &ptw_enomem;
@@ -67,7 +69,7 @@ static struct ptw_error *space_open(struct ptwalk_dump *dump, struct ptwalk_spac
 	s->ops = d->xlat.ops;
 	err = ptw_walker_create(d->src, s->ops->decode, &s->w);
 	if (err) {
-		free(s->tlb);
+		ptw_large_buf_free_zeroed(s->tlb, sizeof(*s->tlb));
 		free(s);
 		return err;
 	}
@@ -88,7 +90,7 @@ void ptwalk_space_close(struct ptwalk_space *s)
 		return;
 	ptw_walker_destroy(s->w);
 	ptw_error_destroy(s->view_error);
-	free(s->tlb);
+	ptw_large_buf_free_zeroed(s->tlb, sizeof(*s->tlb));
 	free(s);
 }
 
@@ -292,9 +294,13 @@ static inline size_t region_slot(uint64_t n)
 	return n & (PTW_TLB_REGIONS - 1);
 }
 
+/* A multiplicative hash (the golden ratio's): fewer instructions than a
+ * fold of the high bits into the low, and no fixed distance between pages
+ * that always collides, as a kernel image page and its linear-map alias
+ * would under the low bits alone. */
 static inline size_t page_slot(uint64_t n)
 {
-	return (n ^ (n >> 14)) & (PTW_TLB_PAGES - 1);
+	return (size_t)((n * UINT64_C(0x9e3779b97f4a7c15)) >> (64 - PTW_TLB_PAGES_BITS));
 }
 
 static inline struct ptw_tlb_entry *tlb_region(struct ptw_tlb *t, uint64_t n)
@@ -501,7 +507,55 @@ static struct ptw_error *root_holes(struct ptw_walker *w, struct ptw_tlb *t, con
 	}
 	if (root->have_holes)
 		*ret = root;
+	if (g->upper && !t->kernel_root.ready) {
+		struct ptw_tlb_kernel_root *k = &t->kernel_root;
+		unsigned top = g->levels - 1;
+
+		k->holes = root->have_holes ? root->holes : NULL;
+		k->va_bits = g->va_bits;
+		k->shift = g->shift[top];
+		k->index_mask = (UINT64_C(1) << g->bits[top]) - 1;
+		k->child_shift = g->shift[top - 1];
+		k->child_index_mask = g->bits[top] <= PTW_TLB_CHILD_BITS && g->bits[top - 1] <= PTW_TLB_CHILD_BITS ?
+					      (UINT64_C(1) << g->bits[top - 1]) - 1 : 0;
+		memset(k->child_known, 0, sizeof(k->child_known));
+		k->ready = true;
+	}
 	return NULL;
+}
+
+/* Keep the hole map of the table that u's entry of the kernel's root points
+ * to (upper entry e, at the root's tree index). */
+static void keep_child_holes(struct ptw_tlb *t, const struct ptw_tlb_upper *e, uint64_t u)
+{
+	struct ptw_tlb_kernel_root *k = &t->kernel_root;
+	uint64_t i = (u >> k->shift) & k->index_mask;
+
+	if (!k->ready || !k->child_index_mask || !e->have_holes || k->child_known[i])
+		return;
+	memcpy(k->child_holes[i], e->holes, sizeof(k->child_holes[i]));
+	k->child_known[i] = true;
+}
+
+/* Whether u is in a hole of the kernel's root or of a table a root entry
+ * points to, as far as the hole maps kept say. Asked before untagging: an
+ * address that is all ones above the tree's VA bits is a kernel address on
+ * every architecture walked here, and its own untagged form (arm64 fills
+ * the tag byte from bit 55). */
+static inline bool in_kernel_upper_hole(const struct ptw_tlb *t, uint64_t u)
+{
+	const struct ptw_tlb_kernel_root *k = &t->kernel_root;
+	uint64_t i, j;
+
+	if (!k->ready || u >> k->va_bits != ~UINT64_C(0) >> k->va_bits)
+		return false;
+	i = (u >> k->shift) & k->index_mask;
+	if (k->holes && ((k->holes[i / 64] >> (i % 64)) & 1))
+		return true;
+	if (!k->child_index_mask || !k->child_known[i])
+		return false;
+	j = (u >> k->child_shift) & k->child_index_mask;
+	return (k->child_holes[i][j / 64] >> (j % 64)) & 1;
 }
 
 /* The walk of u from level first (tables[0..first] the tables a walk from
@@ -601,6 +655,8 @@ __attribute__((noinline)) static struct ptw_error *translate_miss(struct ptwalk_
 				tlb_keep_page(t, u, false, pa);
 			return NULL;
 		}
+		if (g->upper && idx == g->levels - 1)
+			keep_child_holes(t, e, u);
 		if (e->have_holes && in_hole(g, idx - 1, e->holes, u)) {
 			*status_ret = PTWALK_NOT_MAPPED;
 			return NULL;
@@ -614,40 +670,78 @@ __attribute__((noinline)) static struct ptw_error *translate_miss(struct ptwalk_
 	return translate_walk(s, g, u, tables, 0, pa_ret, status_ret);
 }
 
-/* The batch loop, for a cache's shifts; inlined with constants for the
- * common granule, so that they need no register. */
-static inline struct ptw_error *translate_loop(struct ptwalk_space *s, const struct tlb_view *t,
-					       unsigned region_shift, unsigned page_shift, const uint64_t *va,
-					       size_t n, uint64_t *pa_ret, uint8_t *status_ret, size_t *done_ret)
+/* How many addresses ahead the batch loop asks for the cache entries of an
+ * address: the page part (1 MiB) is larger than a core's L2 cache, and
+ * lookups of one address do not wait on another's, so enough of them in
+ * flight hide the memory's latency. */
+#define TLB_PREFETCH_AHEAD 16
+
+/* Always inlined: otherwise GCC 12 takes the function for one without
+ * effects and drops its calls before inlining it. */
+static inline __attribute__((always_inline)) void tlb_prefetch(const struct tlb_view *t, uint64_t u, unsigned region_shift, unsigned page_shift)
 {
-	size_t i;
+	__builtin_prefetch(&t->region[region_slot(u >> region_shift)]);
+	__builtin_prefetch(&t->page[page_slot(u >> page_shift)]);
+}
 
-	for (i = 0; i < n; i++) {
-		uint64_t u = va[i], pa = 0, hole = 0, table = 0;
-		/* The VA as given first: untagging costs a call, and most VAs
-		 * carry no tag. */
-		bool hit = tlb_lookup(t, u, region_shift, page_shift, &pa, &hole, &table);
-		enum ptwalk_status st;
-		struct ptw_error *err;
+/* The answer for va[i] into pa_ret[i] and, with_status, status_ret[i]. */
+static inline __attribute__((always_inline)) struct ptw_error *
+translate_at(struct ptwalk_space *s, const struct tlb_view *t, unsigned region_shift, unsigned page_shift,
+	     const uint64_t *va, size_t i, uint64_t *pa_ret, uint8_t *status_ret, bool with_status)
+{
+	uint64_t u = va[i], pa = 0, hole = 0, table = 0;
+	/* The VA as given first: untagging costs a call, and most VAs carry
+	 * no tag. */
+	bool hit = tlb_lookup(t, u, region_shift, page_shift, &pa, &hole, &table);
+	enum ptwalk_status st;
+	struct ptw_error *err;
 
-		if (!hit && (u = untag(s, u)) != va[i])
+	if (!hit) {
+		if (in_kernel_upper_hole(s->tlb, u)) {
+			pa = PTWALK_PA_NONE;
+			hole = 1;
+			hit = true;
+		} else if ((u = untag(s, u)) != va[i]) {
 			hit = tlb_lookup(t, u, region_shift, page_shift, &pa, &hole, &table);
-		if (hit) {
-			pa_ret[i] = pa;
-			if (status_ret)
-				status_ret[i] = (uint8_t)hole;
-			continue;
 		}
-		err = translate_miss(s, u, table, &pa_ret[i], &st);
-		if (err) {
-			*done_ret = i;
-			return err;
-		}
-		if (status_ret)
-			status_ret[i] = (uint8_t)st;
 	}
+	if (hit) {
+		pa_ret[i] = pa;
+		if (with_status)
+			status_ret[i] = (uint8_t)hole;
+		return NULL;
+	}
+	err = translate_miss(s, u, table, &pa_ret[i], &st);
+	if (!err && with_status)
+		status_ret[i] = (uint8_t)st;
+	return err;
+}
+
+/* The batch loop, for a cache's shifts; inlined with constants for the
+ * common granule, so that they need no register, and for whether statuses
+ * are wanted, so that asking costs no test. */
+static inline __attribute__((always_inline)) struct ptw_error *
+translate_loop(struct ptwalk_space *s, const struct tlb_view *t, unsigned region_shift, unsigned page_shift,
+	       const uint64_t *va, size_t n, uint64_t *pa_ret, uint8_t *status_ret, bool with_status,
+	       size_t *done_ret)
+{
+	struct ptw_error *err;
+	size_t i = 0;
+
+	for (; i + TLB_PREFETCH_AHEAD < n; i++) {
+		tlb_prefetch(t, va[i + TLB_PREFETCH_AHEAD], region_shift, page_shift);
+		err = translate_at(s, t, region_shift, page_shift, va, i, pa_ret, status_ret, with_status);
+		if (err)
+			goto out;
+	}
+	for (; i < n; i++) {
+		err = translate_at(s, t, region_shift, page_shift, va, i, pa_ret, status_ret, with_status);
+		if (err)
+			goto out;
+	}
+out:
 	*done_ret = i;
-	return NULL;
+	return err;
 }
 
 struct ptwalk_error *ptwalk_translate_batch(struct ptwalk_space *s, const uint64_t *va, size_t n,
@@ -663,10 +757,20 @@ struct ptwalk_error *ptwalk_translate_batch(struct ptwalk_space *s, const uint64
 		tlb->ready = true;
 	}
 
-	if (tlb->region_shift == 21 && tlb->page_shift == 12) /* 4 KiB pages */
-		err = translate_loop(s, &t, 21, 12, va, n, pa_ret, status_ret, &done);
-	else
-		err = translate_loop(s, &t, tlb->region_shift, tlb->page_shift, va, n, pa_ret, status_ret, &done);
+	/* The granules' usual region sizes (the leaf tables' reach) */
+	if (tlb->region_shift == 21 && tlb->page_shift == 12) { /* 4 KiB */
+		if (status_ret)
+			err = translate_loop(s, &t, 21, 12, va, n, pa_ret, status_ret, true, &done);
+		else
+			err = translate_loop(s, &t, 21, 12, va, n, pa_ret, NULL, false, &done);
+	} else if (tlb->region_shift == 25 && tlb->page_shift == 14) { /* 16 KiB */
+		err = translate_loop(s, &t, 25, 14, va, n, pa_ret, status_ret, status_ret != NULL, &done);
+	} else if (tlb->region_shift == 29 && tlb->page_shift == 16) { /* 64 KiB */
+		err = translate_loop(s, &t, 29, 16, va, n, pa_ret, status_ret, status_ret != NULL, &done);
+	} else {
+		err = translate_loop(s, &t, tlb->region_shift, tlb->page_shift, va, n, pa_ret, status_ret,
+				     status_ret != NULL, &done);
+	}
 	if (done_ret)
 		*done_ret = done;
 	return ptw_api_error(err);
