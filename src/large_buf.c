@@ -52,3 +52,10 @@ void ptw_large_buf_free_zeroed(void *p, size_t size)
 	if (p)
 		munmap(p, huge_round(size ? size : 1));
 }
+
+size_t ptw_large_buf_round(size_t size)
+{
+	if (size < HUGE_PAGE || size > SIZE_MAX - (HUGE_PAGE - 1))
+		return size;
+	return (size + (HUGE_PAGE - 1)) & ~(size_t)(HUGE_PAGE - 1);
+}

@@ -23,4 +23,10 @@ void *ptw_large_buf_alloc(size_t size);
 void *ptw_large_buf_alloc_zeroed(size_t size);
 void ptw_large_buf_free_zeroed(void *p, size_t size);
 
+/** size rounded up to whole huge pages when it is at least one, else size.
+ * A buffer of ptw_large_buf_alloc() written near its end gets a huge page
+ * there only when the 2 MiB around it is all the buffer's: a buffer of
+ * the rounded size has no partial huge page at its end. */
+size_t ptw_large_buf_round(size_t size);
+
 #endif
