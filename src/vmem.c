@@ -95,15 +95,19 @@ static struct ptw_error *translate(struct ptw_vmem *vm, const struct ptw_geom *g
 		return ptw_error_address(PTW_E_FAULT, va, "virtual address 0x%llx is not mapped",
 					 (unsigned long long)va);
 	}
-	/* Cache one granule-sized page: blocks are larger, but a page keeps
-	 * the arithmetic simple and the hit rate is the same for data reads. */
+	/* Cache the whole leaf: the kernel image is mapped in 2 MiB blocks
+	 * (x86-64) or larger, and a long read through it (the 4.4 MB BTF)
+	 * otherwise walks the tree again for every 4 KiB page: 1,100 walks,
+	 * 4.5M instructions, loading the x86-64 Debian 6.1 BTF. */
+	uint64_t size = r.page_size >= gran && !(r.page_size & (r.page_size - 1)) ? r.page_size : gran;
+
 	vm->have_last = true;
 	vm->last_g = g;
-	vm->last_va = u & ~(gran - 1);
+	vm->last_va = u & ~(size - 1);
 	vm->last_pa = r.pa - (u - vm->last_va);
-	vm->last_size = gran;
+	vm->last_size = size;
 	*pa_ret = r.pa;
-	*avail_ret = gran - (u - vm->last_va);
+	*avail_ret = size - (u - vm->last_va);
 	return NULL;
 }
 
@@ -111,6 +115,7 @@ struct ptw_error *ptw_vmem_read_tree(struct ptw_vmem *vm, const struct ptw_geom 
 				     void *buf, size_t len)
 {
 	const struct ptw_xlat *x = &vm->dump->xlat;
+	uint64_t gran = x->granule ? x->granule : 4096;
 	unsigned char *out = buf;
 
 	if (!g) {
@@ -129,10 +134,16 @@ struct ptw_error *ptw_vmem_read_tree(struct ptw_vmem *vm, const struct ptw_geom 
 	while (len) {
 		uint64_t pa, avail;
 		struct ptw_error *err = translate(vm, g, va, &pa, &avail);
-		size_t n = len < avail ? len : (size_t)avail;
+		uint64_t to_granule = gran - (va & (gran - 1));
+		size_t n;
 
 		if (err)
 			return err;
+		/* A page at a time even inside a block: an error then names
+		 * the page that is missing, as it always has. */
+		if (avail > to_granule)
+			avail = to_granule;
+		n = len < avail ? len : (size_t)avail;
 		err = ptw_source_read_phys(vm->dump->src, pa, out, n);
 		if (err) {
 			if (err->code == PTW_E_NOT_PRESENT)
