@@ -255,8 +255,10 @@ static void prefault_for_copy(size_t len)
 {
 #if defined(__GLIBC__) && defined(MADV_POPULATE_WRITE) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
 	/* The copy, its type index (4 bytes a type, 16 bytes or more each)
-	 * and libbpf's small allocations. */
-	size_t want = len + len / 4 + 4096;
+	 * and libbpf's small allocations; and a huge page more, so that the
+	 * part faulted in can end on a huge-page boundary. */
+	size_t need = len + len / 4 + 4096;
+	size_t want = need + HUGE_PAGE;
 	long page = sysconf(_SC_PAGESIZE);
 	struct mallinfo2 before;
 	void *volatile probe;
@@ -273,11 +275,15 @@ static void prefault_for_copy(size_t len)
 		return;
 	/* hblkhd: bytes in mapped blocks; unchanged when p is heap memory. */
 	if (mallinfo2().hblkhd == before.hblkhd) {
-		uintptr_t start = (uintptr_t)p, end = start + want;
+		/* [lo, hi): from the block's first whole page to the huge
+		 * page boundary after need, within the block. Only the part
+		 * below the block's first huge page boundary takes 4 KiB
+		 * pages (the heap below it is in use). */
+		uintptr_t start = (uintptr_t)p;
 		uintptr_t huge_lo = (start + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
-		uintptr_t huge_hi = end & ~(uintptr_t)(HUGE_PAGE - 1);
+		uintptr_t huge_hi = (start + need + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
 		uintptr_t lo = (start + (uintptr_t)page - 1) & ~(uintptr_t)(page - 1);
-		uintptr_t hi = end & ~(uintptr_t)(page - 1);
+		uintptr_t hi = huge_hi;
 
 		if (huge_hi > huge_lo)
 			(void)madvise((void *)huge_lo, huge_hi - huge_lo, MADV_HUGEPAGE);
