@@ -16,11 +16,18 @@
 #include <libdeflate.h>
 #endif
 #ifdef HAVE_SNAPPY
+#include <dlfcn.h>
 #include <snappy-c.h>
 #endif
 #ifdef HAVE_ZSTD
 #include <zstd.h>
 #include <zstd_errors.h>
+#endif
+
+#ifdef HAVE_SNAPPY
+/* snappy-c.h's snappy_uncompressed_length and snappy_uncompress. */
+typedef snappy_status snappy_length_fn(const char *in, size_t in_len, size_t *result);
+typedef snappy_status snappy_uncompress_fn(const char *in, size_t in_len, char *out, size_t *out_len);
 #endif
 
 struct ptw_decomp {
@@ -37,6 +44,12 @@ struct ptw_decomp {
 	bool lzo_checked;
 #ifdef HAVE_ZSTD
 	ZSTD_DCtx *zstd;
+#endif
+#ifdef HAVE_SNAPPY
+	/* libsnappy, opened on the first snappy page (configure.ac says why). */
+	void *snappy;
+	snappy_length_fn *snappy_length;
+	snappy_uncompress_fn *snappy_uncompress;
 #endif
 };
 
@@ -98,6 +111,10 @@ void ptw_decomp_destroy(struct ptw_decomp *decomp)
 #endif
 #ifdef HAVE_ZSTD
 	ZSTD_freeDCtx(decomp->zstd);
+#endif
+#ifdef HAVE_SNAPPY
+	if (decomp->snappy)
+		dlclose(decomp->snappy);
 #endif
 	free(decomp);
 }
@@ -215,23 +232,54 @@ static struct ptw_error *decode_lzo(struct ptw_decomp *decomp, const void *in, s
 	}
 }
 
-static struct ptw_error *decode_snappy(const void *in, size_t in_len, void *out, size_t out_len)
+#ifdef HAVE_SNAPPY
+static struct ptw_error *open_snappy(struct ptw_decomp *decomp)
+{
+	void *lib = dlopen(SNAPPY_SONAME, RTLD_NOW | RTLD_LOCAL);
+	const char *why;
+
+	if (!lib) {
+		why = dlerror();
+		return ptw_error_create(PTW_E_NOT_IMPLEMENTED, "page is snappy-compressed: %s cannot be loaded (%s)",
+					SNAPPY_SONAME, why ? why : "no reason given");
+	}
+	decomp->snappy_length = (snappy_length_fn *)dlsym(lib, "snappy_uncompressed_length");
+	decomp->snappy_uncompress = (snappy_uncompress_fn *)dlsym(lib, "snappy_uncompress");
+	if (!decomp->snappy_length || !decomp->snappy_uncompress) {
+		dlclose(lib);
+		return ptw_error_create(PTW_E_NOT_IMPLEMENTED,
+					"page is snappy-compressed: %s lacks snappy_uncompress", SNAPPY_SONAME);
+	}
+	decomp->snappy = lib;
+	return NULL;
+}
+#endif
+
+static struct ptw_error *decode_snappy(struct ptw_decomp *decomp, const void *in, size_t in_len, void *out,
+				       size_t out_len)
 {
 #ifdef HAVE_SNAPPY
 	size_t told;
+
+	if (!decomp->snappy) {
+		struct ptw_error *err = open_snappy(decomp);
+
+		if (err)
+			return err;
+	}
 	/* The stream states its length up front: check it before decoding. */
-	if (snappy_uncompressed_length(in, in_len, &told) != SNAPPY_OK)
+	if (decomp->snappy_length(in, in_len, &told) != SNAPPY_OK)
 		return ptw_error_create(PTW_E_BAD_DATA, "snappy data is corrupt: no length header");
 	if (told != out_len)
 		return size_mismatch(PTW_CODEC_SNAPPY, "", told, out_len);
 	size_t produced = out_len;
-	if (snappy_uncompress(in, in_len, out, &produced) != SNAPPY_OK)
+	if (decomp->snappy_uncompress(in, in_len, out, &produced) != SNAPPY_OK)
 		return ptw_error_create(PTW_E_BAD_DATA, "snappy data is corrupt");
 	if (produced != out_len)
 		return size_mismatch(PTW_CODEC_SNAPPY, "", produced, out_len);
 	return NULL;
 #else
-	(void)in, (void)in_len, (void)out, (void)out_len;
+	(void)decomp, (void)in, (void)in_len, (void)out, (void)out_len;
 	return ptw_error_create(PTW_E_NOT_IMPLEMENTED, "page is snappy-compressed: snappy support not built in");
 #endif
 }
@@ -273,7 +321,7 @@ struct ptw_error *ptw_decomp_page(struct ptw_decomp *decomp, enum ptw_codec code
 {
 	struct ptw_decomp *owned = NULL;
 	struct ptw_error *err;
-	if (!decomp && (codec == PTW_CODEC_ZLIB || codec == PTW_CODEC_ZSTD)) {
+	if (!decomp && (codec == PTW_CODEC_ZLIB || codec == PTW_CODEC_ZSTD || codec == PTW_CODEC_SNAPPY)) {
 		err = ptw_decomp_create(&owned);
 		if (err)
 			return err;
@@ -287,7 +335,7 @@ struct ptw_error *ptw_decomp_page(struct ptw_decomp *decomp, enum ptw_codec code
 		err = decode_lzo(decomp, in, in_len, out, out_len);
 		break;
 	case PTW_CODEC_SNAPPY:
-		err = decode_snappy(in, in_len, out, out_len);
+		err = decode_snappy(decomp, in, in_len, out, out_len);
 		break;
 	case PTW_CODEC_ZSTD:
 		err = decode_zstd(decomp, in, in_len, out, out_len);
