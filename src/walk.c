@@ -4,12 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Table entries are read through a direct-mapped cache of 4 KiB frames (the
- * unit every source reads in), like a TLB for table pages: batch lookups of
- * nearby addresses touch the same few tables. Bounded: FRAME_SLOTS frames. */
+/* Table entries are read through a cache of 4 KiB frames (the unit every
+ * source reads in), like a TLB for table pages: batch lookups of nearby
+ * addresses touch the same few tables. Set-associative, least recently used
+ * out: direct-mapped, the 151 tables a batch over x86_64-small612 reads
+ * were read 1,018 times, pairs of them taking each other's slot. Bounded:
+ * FRAME_SLOTS frames. */
 #define FRAME_SHIFT 12
 #define FRAME_SIZE (UINT64_C(1) << FRAME_SHIFT)
-#define FRAME_SLOTS 256
+#define FRAME_WAYS 4
+#define FRAME_SET_BITS 6
+#define FRAME_SLOTS (FRAME_WAYS << FRAME_SET_BITS)
 #define NO_FRAME UINT64_MAX
 /* At most this many physical ranges are kept to tell "excluded from the dump"
  * from "outside physical memory"; a dump with more gets no such verdict. */
@@ -27,6 +32,8 @@ struct ptw_walker {
 	ptw_decode_fn *decode;
 	bool check_leaf;
 	uint64_t tag[FRAME_SLOTS];
+	uint64_t used[FRAME_SLOTS]; /* the clock at the slot's last use */
+	uint64_t clock;
 	unsigned char *frames; /* FRAME_SLOTS * FRAME_SIZE */
 	struct ptw_phys_range *ranges;
 	size_t nranges;
@@ -155,8 +162,11 @@ void ptw_walker_check_leaf(struct ptw_walker *w, bool check)
 
 void ptw_walker_flush(struct ptw_walker *w)
 {
-	for (unsigned i = 0; i < FRAME_SLOTS; i++)
+	for (unsigned i = 0; i < FRAME_SLOTS; i++) {
 		w->tag[i] = NO_FRAME;
+		w->used[i] = 0;
+	}
+	w->clock = 0;
 	/* A new walk may see newer tables: only reads within one are compared. */
 	for (unsigned i = 0; w->dropped && i < DROPPED_SLOTS; i++)
 		w->dropped[i].frame = NO_FRAME;
@@ -230,9 +240,21 @@ static struct ptw_error *load_frame(struct ptw_walker *w, uint64_t pa, const uns
 				    bool *missing_ret)
 {
 	uint64_t frame = pa >> FRAME_SHIFT;
-	unsigned slot = (unsigned)(frame ^ (frame >> 8)) & (FRAME_SLOTS - 1);
-	unsigned char *buf = w->frames + (size_t)slot * FRAME_SIZE;
+	/* Fibonacci hashing: tables a page apart land in different sets */
+	unsigned set = (unsigned)((frame * UINT64_C(0x9e3779b97f4a7c15)) >> (64 - FRAME_SET_BITS));
+	unsigned first = set * FRAME_WAYS, slot = first;
+	unsigned char *buf;
 
+	for (unsigned i = first; i < first + FRAME_WAYS; i++) {
+		if (w->tag[i] == frame) {
+			slot = i;
+			break;
+		}
+		if (w->used[i] < w->used[slot])
+			slot = i;
+	}
+	buf = w->frames + (size_t)slot * FRAME_SIZE;
+	w->used[slot] = ++w->clock;
 	if (w->tag[slot] != frame) {
 		struct ptw_error *err;
 

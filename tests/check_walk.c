@@ -383,6 +383,10 @@ END_TEST
  * it in between is counted, once per changed read, and a dump never is. */
 START_TEST(test_live_changed_frames)
 {
+	/* L3 frames in the cache set of frame 0x40003 (walk.c hashes a frame
+	 * number to its set with Fibonacci hashing, 6 bits), one more than
+	 * the set's 4 ways: walking them pushes 0x40003 out. */
+	static const uint64_t same_set[] = { 0x50036, 0x50058, 0x5008f, 0x500e8 };
 	const uint64_t va_a = UINT64_C(0xffff800012345678), va_b = UINT64_C(0xffff800012400000);
 
 	for (int live = 0; live <= 1; live++) {
@@ -398,21 +402,26 @@ START_TEST(test_live_changed_frames)
 		fixture_set_u64(f, 0x40001000, 0x40002003); /* L1[0] */
 		fixture_set_u64(f, 0x40002488, 0x40003003); /* L2[145] -> L3 frame 0x40003 */
 		fixture_set_u64(f, 0x40003a28, UINT64_C(0x0060000040100703));
-		/* L2[146] -> L3 frame 0x50003: the walker's cache slot of frame 0x40003 */
-		fixture_set_u64(f, 0x40002490, 0x50003003);
-		fixture_set_u64(f, 0x50003000, UINT64_C(0x0060000040200703));
+		/* L2[146..149] -> the L3 frames of same_set, for va_b and the
+		 * next three 2 MiB */
+		for (unsigned k = 0; k < 4; k++) {
+			fixture_set_u64(f, 0x40002490 + 8 * k, (same_set[k] << 12) | 3);
+			fixture_set_u64(f, same_set[k] << 12, UINT64_C(0x0060000040200703) + ((uint64_t)k << 21));
+		}
 		ck_assert_ptr_null(ptw_arm64_geom(12, 48, PTW_PTE_ARM64_VMSA, true, 0x40000000, &g));
 		ck_assert_ptr_null(ptw_walker_create(fixture_source(f), ptw_arm64_decode, &w));
 		ck_assert_ptr_null(ptw_walk(w, &g, va_a, &r));
 		ck_assert(r.status == PTW_WALK_OK && r.pa == 0x40100678);
-		ck_assert_ptr_null(ptw_walk(w, &g, va_b, &r)); /* drops frame 0x40003 */
-		ck_assert(r.status == PTW_WALK_OK && r.pa == 0x40200000);
+		for (unsigned k = 0; k < 4; k++) { /* the last drops frame 0x40003 */
+			ck_assert_ptr_null(ptw_walk(w, &g, va_b + ((uint64_t)k << 21), &r));
+			ck_assert(r.status == PTW_WALK_OK && r.pa == 0x40200000 + ((uint64_t)k << 21));
+		}
 		ck_assert_uint_eq(ptw_walker_changed_frames(w, &first), 0);
 		/* the kernel remaps va_a while frame 0x40003 is out of the cache */
 		fixture_set_u64(f, 0x40003a28, UINT64_C(0x0060000040101703));
-		ck_assert_ptr_null(ptw_walk(w, &g, va_a, &r));
+		ck_assert_ptr_null(ptw_walk(w, &g, va_a, &r)); /* drops same_set[0], used least recently */
 		ck_assert(r.status == PTW_WALK_OK && r.pa == 0x40101678);
-		ck_assert_ptr_null(ptw_walk(w, &g, va_b, &r)); /* frame 0x50003 again, unchanged */
+		ck_assert_ptr_null(ptw_walk(w, &g, va_b, &r)); /* same_set[0] again, unchanged */
 		ck_assert_uint_eq(ptw_walker_changed_frames(w, &first), (live ? 1 : 0));
 		if (live)
 			ck_assert_uint_eq(first, 0x40003000);

@@ -26,10 +26,11 @@ static void tlb_setup(struct ptwalk_space *s)
 
 static void tlb_empty(struct ptw_tlb *t)
 {
-	for (size_t i = 0; i < PTW_TLB_REGIONS; i++)
-		t->region[i].key = PTW_TLB_EMPTY;
-	for (size_t i = 0; i < PTW_TLB_PAGES; i++)
-		t->page[i].key = PTW_TLB_EMPTY;
+	/* All ones: every key PTW_TLB_EMPTY, in one pass of the memory (and
+	 * every pa, which no lookup uses without its key). */
+	_Static_assert(PTW_TLB_EMPTY == UINT64_MAX, "an emptied entry's key is all ones");
+	memset(t->region, 0xff, sizeof(t->region));
+	memset(t->page, 0xff, sizeof(t->page));
 	for (size_t i = 0; i < PTW_TLB_UPPER; i++)
 		t->upper[i].key = PTW_TLB_EMPTY;
 	t->root[0].tried = t->root[1].tried = false;
