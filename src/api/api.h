@@ -68,9 +68,10 @@ struct ptwalk_dump {
  * A lookup probes the region and the page entry, then the kernel's root
  * and the hole maps of the tables its entries point to (kept apart from the
  * upper part, which other entries evict), and the upper entries only when
- * all of those miss. Only answers read from the dump are kept (OK and NOT_MAPPED), so entries never go stale; the cache is
- * emptied with the walker's frame cache (ptwalk_space_flush). Bounded:
- * about 1.2 MiB, in 2 MiB huge pages where the kernel gives them. */
+ * all of those miss. Only answers read from the dump are kept (OK and
+ * NOT_MAPPED), so entries never go stale; the cache is emptied with the
+ * walker's frame cache (ptwalk_space_flush). Bounded: about 1.2 MiB, in
+ * 2 MiB huge pages where the kernel gives them. */
 #define PTW_TLB_REGIONS 4096
 #define PTW_TLB_PAGES_BITS 16
 #define PTW_TLB_PAGES (1u << PTW_TLB_PAGES_BITS)

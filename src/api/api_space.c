@@ -393,6 +393,14 @@ static void tlb_keep_page(struct ptw_tlb *t, uint64_t u, bool hole, uint64_t pa)
 		hole ? PTW_TLB_HOLE_PA : leaf_entry(pa, u, t->page_mask));
 }
 
+/* Whether the dump has every page of the region holding pa: only then may
+ * a leaf's region entry answer OK for all of them (a filtered dump lacks
+ * some pages of a block). */
+static bool region_present(struct ptw_walker *w, const struct ptw_tlb *t, uint64_t pa)
+{
+	return ptw_walker_range_present(w, pa & ~t->region_mask, t->region_mask + 1, t->page_mask + 1);
+}
+
 /* Keep what a walk of u read (from tables[0..ntables - 1], levels first ..
  * r->nsteps - 1 of it walked here): the table descriptors at the upper
  * levels and the leaf table, each with the tables above it; then the answer,
@@ -444,10 +452,7 @@ static struct ptw_error *tlb_keep_walk(struct ptw_walker *w, struct ptw_tlb *t, 
 	 * with the VA's) is walked each time. */
 	if (!hole && (r->pa & (size - 1)) != (u & (size - 1)))
 		return NULL;
-	/* A leaf's region entry answers OK for all its pages: only when the
-	 * dump has them all (a filtered dump lacks some pages of a block). */
-	if (covers(r, u, t->region_shift) &&
-	    (hole || ptw_walker_range_present(w, (r->pa & ~t->region_mask), t->region_mask + 1, t->page_mask + 1))) {
+	if (covers(r, u, t->region_shift) && (hole || region_present(w, t, r->pa))) {
 		tlb_set(tlb_region(t, u >> t->region_shift), u >> t->region_shift,
 			hole ? PTW_TLB_HOLE_PA : leaf_entry(r->pa, u, t->region_mask));
 		/* Above the regions: the hole or block itself, for the other
@@ -649,7 +654,7 @@ __attribute__((noinline)) static struct ptw_error *translate_miss(struct ptwalk_
 				return NULL;
 			}
 			*status_ret = PTWALK_OK;
-			if (ptw_walker_range_present(s->w, pa & ~t->region_mask, t->region_mask + 1, t->page_mask + 1))
+			if (region_present(s->w, t, pa))
 				tlb_set(tlb_region(t, u >> t->region_shift), u >> t->region_shift,
 					leaf_entry(pa, u, t->region_mask));
 			else
@@ -745,6 +750,16 @@ out:
 	return err;
 }
 
+/* The batch loop for a cache's shifts, with or without statuses. */
+static inline __attribute__((always_inline)) struct ptw_error *
+translate_shifts(struct ptwalk_space *s, const struct tlb_view *t, unsigned region_shift, unsigned page_shift,
+		 const uint64_t *va, size_t n, uint64_t *pa_ret, uint8_t *status_ret, size_t *done_ret)
+{
+	if (status_ret)
+		return translate_loop(s, t, region_shift, page_shift, va, n, pa_ret, status_ret, true, done_ret);
+	return translate_loop(s, t, region_shift, page_shift, va, n, pa_ret, NULL, false, done_ret);
+}
+
 struct ptwalk_error *ptwalk_translate_batch(struct ptwalk_space *s, const uint64_t *va, size_t n,
 					    uint64_t *pa_ret, uint8_t *status_ret, size_t *done_ret)
 {
@@ -759,19 +774,14 @@ struct ptwalk_error *ptwalk_translate_batch(struct ptwalk_space *s, const uint64
 	}
 
 	/* The granules' usual region sizes (the leaf tables' reach) */
-	if (tlb->region_shift == 21 && tlb->page_shift == 12) { /* 4 KiB */
-		if (status_ret)
-			err = translate_loop(s, &t, 21, 12, va, n, pa_ret, status_ret, true, &done);
-		else
-			err = translate_loop(s, &t, 21, 12, va, n, pa_ret, NULL, false, &done);
-	} else if (tlb->region_shift == 25 && tlb->page_shift == 14) { /* 16 KiB */
-		err = translate_loop(s, &t, 25, 14, va, n, pa_ret, status_ret, status_ret != NULL, &done);
-	} else if (tlb->region_shift == 29 && tlb->page_shift == 16) { /* 64 KiB */
-		err = translate_loop(s, &t, 29, 16, va, n, pa_ret, status_ret, status_ret != NULL, &done);
-	} else {
-		err = translate_loop(s, &t, tlb->region_shift, tlb->page_shift, va, n, pa_ret, status_ret,
-				     status_ret != NULL, &done);
-	}
+	if (tlb->region_shift == 21 && tlb->page_shift == 12) /* 4 KiB */
+		err = translate_shifts(s, &t, 21, 12, va, n, pa_ret, status_ret, &done);
+	else if (tlb->region_shift == 25 && tlb->page_shift == 14) /* 16 KiB */
+		err = translate_shifts(s, &t, 25, 14, va, n, pa_ret, status_ret, &done);
+	else if (tlb->region_shift == 29 && tlb->page_shift == 16) /* 64 KiB */
+		err = translate_shifts(s, &t, 29, 16, va, n, pa_ret, status_ret, &done);
+	else
+		err = translate_shifts(s, &t, tlb->region_shift, tlb->page_shift, va, n, pa_ret, status_ret, &done);
 	if (done_ret)
 		*done_ret = done;
 	return ptw_api_error(err);
