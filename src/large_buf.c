@@ -4,8 +4,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
-/* x86-64's and arm64's (4 KiB granule) huge page size. */
-#define HUGE_PAGE (2u << 20)
+#define HUGE_PAGE PTW_LARGE_BUF_HUGE_PAGE
 
 void *ptw_large_buf_alloc(size_t size)
 {
@@ -22,17 +21,22 @@ void *ptw_large_buf_alloc(size_t size)
 	return p;
 }
 
+/* size rounded up to whole huge pages; 0 when that does not fit. */
 static size_t huge_round(size_t size)
 {
-	return (size + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+	if (size > SIZE_MAX - (HUGE_PAGE - 1))
+		return 0;
+	return (size + (HUGE_PAGE - 1)) & ~(size_t)(HUGE_PAGE - 1);
 }
 
 void *ptw_large_buf_alloc_zeroed(size_t size)
 {
 	size_t len = huge_round(size ? size : 1);
-	uint8_t *p = mmap(NULL, len + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	uint8_t *aligned;
+	uint8_t *p, *aligned;
 
+	if (len == 0 || len > SIZE_MAX - HUGE_PAGE)
+		return NULL;
+	p = mmap(NULL, len + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return NULL;
 	/* The mapping, trimmed to an aligned start and length. */
@@ -55,7 +59,7 @@ void ptw_large_buf_free_zeroed(void *p, size_t size)
 
 size_t ptw_large_buf_round(size_t size)
 {
-	if (size < HUGE_PAGE || size > SIZE_MAX - (HUGE_PAGE - 1))
-		return size;
-	return (size + (HUGE_PAGE - 1)) & ~(size_t)(HUGE_PAGE - 1);
+	size_t rounded = huge_round(size);
+
+	return size < HUGE_PAGE || rounded == 0 ? size : rounded;
 }

@@ -10,6 +10,9 @@
 
 #include <stddef.h>
 
+/** x86-64's and arm64's (4 KiB granule) huge page size. */
+#define PTW_LARGE_BUF_HUGE_PAGE (2u << 20)
+
 /** size bytes, uninitialised, to be released with free(); NULL when out of
  * memory. Aligned to 2 MiB and advised for huge pages when size is at
  * least that; a kernel without them gives ordinary pages. */

@@ -15,6 +15,7 @@
 
 #include "btf_find.h"
 #include "file.h"
+#include "large_buf.h"
 #include "types.h"
 #include "types_impl.h"
 
@@ -249,7 +250,7 @@ static struct ptw_error *wrap(struct btf *btf, const char *origin, struct ptw_ty
  * anyway (its threshold set by the program, or above 32 MiB), nothing is
  * faulted in and the copy pays its faults as before. */
 #define PREFAULT_MIN (1u << 20)
-#define HUGE_PAGE (2u << 20)
+#define HUGE_PAGE PTW_LARGE_BUF_HUGE_PAGE
 
 static void prefault_for_copy(size_t len)
 {
